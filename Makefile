@@ -1,0 +1,45 @@
+# Two commands for a newcomer: `make run` (platform with demo data) and `make test`.
+SHELL := /bin/bash
+PY := .venv/bin/python
+MANAGE := $(PY) manage.py
+
+.PHONY: install system-deps services stop migrate demo run test bench lint vendor-css messages
+
+install:  ## virtual environment with the locked dependencies
+	@infra/dev/install.sh >/dev/null
+
+system-deps:  ## Debian packages the tests need (redis-server, chromium), when missing
+	@infra/dev/system-deps.sh
+
+services: install  ## project-local PostgreSQL and Redis
+	@UV=$$(infra/dev/install.sh) infra/dev/services.sh start
+
+stop:  ## stop what make run / make test started
+	-@pkill -f "honcho start -f infra/dev/Procfile" 2>/dev/null || true
+	@infra/dev/services.sh stop
+
+migrate: services  ## migrate the public schema, the template and every municipality
+	@DJANGO_SETTINGS_MODULE=werktop.settings.dev $(MANAGE) migrate_schemas --noinput -v 0
+	@DJANGO_SETTINGS_MODULE=werktop.settings.dev $(MANAGE) setup_platform
+
+demo: migrate  ## demo municipalities, users per role and fictitious data
+	@DJANGO_SETTINGS_MODULE=werktop.settings.dev $(MANAGE) load_demo
+
+run: demo  ## the platform with demo data on http://localhost:8000/
+	@DJANGO_SETTINGS_MODULE=werktop.settings.dev .venv/bin/honcho start -f infra/dev/Procfile
+
+test: system-deps services  ## the whole test suite
+	@DJANGO_SETTINGS_MODULE=werktop.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: services  ## provisioning and migration benchmarks (prints figures for this machine)
+	@DJANGO_SETTINGS_MODULE=werktop.settings.test $(PY) tests/benchmarks/bench_provisioning.py
+
+lint: install
+	@.venv/bin/ruff check .
+
+vendor-css:  ## re-vendor the NL Design System CSS from the npm lock file
+	@infra/nlds/vendor.sh
+
+messages: install  ## update and compile the Dutch translations
+	@cd platform/werktop && ../../$(MANAGE) makemessages -l nl --ignore "static/*" -v 0
+	@$(MANAGE) compilemessages -l nl -v 0

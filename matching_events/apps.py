@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class MatchingEventsConfig(AppConfig):
+    """Meetups (prettig gesprek), opportunities, matching and placements: see issue 4."""
+
+    name = "matching_events"
+    verbose_name = "Ontmoetingen en plaatsingen"

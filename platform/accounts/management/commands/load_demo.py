@@ -1,0 +1,71 @@
+"""Demo data: three municipalities, a user per role in each, and national users.
+
+Safe to run again: what exists is left alone."""
+
+from django.core.management.base import BaseCommand
+from django_tenants.utils import schema_context, tenant_context
+
+from accounts.models import User
+from accounts.roles import ROLES, Role
+from accounts.services import create_user_with_role
+from tenants.models import Municipality
+from tenants.services import ensure_national_site, provision_municipality
+
+DEMO_PASSWORD = "werktop-demo-2026"  # noqa: S105 - fictitious demo accounts, documented
+DEMO_MUNICIPALITIES = ["GM0637", "GM0402", "GM0479"]  # Zoetermeer, Hilversum, Zaanstad
+
+# Fictitious people; e-mail addresses use the reserved .example domain.
+MUNICIPAL_USERS = [
+    (Role.COORDINATOR, "coordinator", "Anouk", "de Vries"),
+    (Role.RELATIONSHIP_MANAGER, "relatiemanager", "Mohamed", "El Amrani"),
+    (Role.EDITOR, "redacteur", "Sanne", "Jansen"),
+    (Role.EMPLOYER, "werkgever", "Peter", "Bakker"),
+    (Role.CANDIDATE, "kandidaat", "Fatma", "Yılmaz"),
+]
+NATIONAL_USERS = [
+    (Role.MINISTRY_ANALYST, "analist@ministerie.example", "Jeroen", "Smit"),
+    (Role.OPERATOR, "beheer@werktop.example", "Lotte", "Visser"),
+]
+
+
+def demo_email(prefix: str, municipality: Municipality) -> str:
+    return f"{prefix}@{municipality.slug}.example"
+
+
+class Command(BaseCommand):
+    help = "Load demo municipalities, users per role and fictitious data (idempotent)."
+
+    def handle(self, *args, **options) -> None:
+        ensure_national_site()
+        with schema_context("public"):
+            for role, email, first, last in NATIONAL_USERS:
+                self._user(email, role, first, last)
+        for code in DEMO_MUNICIPALITIES:
+            municipality = Municipality.objects.filter(cbs_code=code).first()
+            if municipality is None:
+                municipality = provision_municipality(code)
+            with tenant_context(municipality):
+                for role, prefix, first, last in MUNICIPAL_USERS:
+                    self._user(demo_email(prefix, municipality), role, first, last)
+        self._print_summary()
+
+    def _user(self, email: str, role: Role, first: str, last: str) -> None:
+        if not User.objects.filter(email=email).exists():
+            create_user_with_role(email, DEMO_PASSWORD, role, first_name=first, last_name=last)
+
+    def _print_summary(self) -> None:
+        out = self.stdout.write
+        out("")
+        out(self.style.SUCCESS("Werktop draait met demodata:"))
+        out("  Landelijke site:  http://localhost:8000/")
+        for code in DEMO_MUNICIPALITIES:
+            m = Municipality.objects.get(cbs_code=code)
+            out(f"  {m.name + ':':17} http://{m.get_primary_domain()}:8000/")
+        out("")
+        out(f"Demo-logins (wachtwoord voor iedereen: {DEMO_PASSWORD}):")
+        for role, email, _first, _last in NATIONAL_USERS:
+            out(f"  {ROLES[role].group_name:20} {email}  (landelijke site)")
+        for role, prefix, _first, _last in MUNICIPAL_USERS:
+            out(f"  {ROLES[role].group_name:20} {prefix}@<gemeente>.example, "
+                f"bijv. {prefix}@zoetermeer.example")
+        out("")

@@ -1,0 +1,96 @@
+"""Roles are groups with permissions, created in every schema by `ensure_roles`."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db import connection
+from django_tenants.utils import get_public_schema_name
+
+
+class Role(StrEnum):
+    RELATIONSHIP_MANAGER = "relationship_manager"
+    COORDINATOR = "coordinator"
+    EDITOR = "editor"
+    EMPLOYER = "employer"
+    CANDIDATE = "candidate"
+    MINISTRY_ANALYST = "ministry_analyst"
+    OPERATOR = "operator"
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    group_name: str  # what people see: Dutch
+    permissions: tuple[str, ...]  # "app_label.codename"
+    national: bool = False
+
+
+WAGTAIL_EDIT = ("wagtailadmin.access_admin",)
+
+ROLES: dict[Role, RoleSpec] = {
+    Role.RELATIONSHIP_MANAGER: RoleSpec("Relatiemanager", ("accounts.access_workspace",)),
+    Role.COORDINATOR: RoleSpec(
+        "Coördinator",
+        ("accounts.access_workspace", "accounts.view_all_candidates", "accounts.manage_targets"),
+    ),
+    Role.EDITOR: RoleSpec("Redacteur", ("accounts.edit_portal", *WAGTAIL_EDIT)),
+    Role.EMPLOYER: RoleSpec("Werkgever", ("accounts.access_employer_portal",)),
+    Role.CANDIDATE: RoleSpec("Kandidaat", ("accounts.access_candidate_portal",)),
+    Role.MINISTRY_ANALYST: RoleSpec(
+        "Ministerie-analist", ("accounts.view_ministry_dashboard",), national=True),
+    Role.OPERATOR: RoleSpec(
+        "Platformbeheerder",
+        ("accounts.operate_platform", "accounts.view_ministry_dashboard"), national=True),
+}
+
+# Page permissions an editor gets on the whole page tree of their municipality.
+EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+
+
+def roles_for_schema(schema_name: str) -> list[Role]:
+    national = schema_name == get_public_schema_name()
+    return [role for role, spec in ROLES.items() if spec.national == national]
+
+
+def ensure_roles() -> None:
+    """Create or update the role groups of the current schema. Idempotent."""
+    from django.contrib.auth.models import Group, Permission
+
+    roles = roles_for_schema(connection.schema_name)
+    wanted = {perm for role in roles for perm in ROLES[role].permissions}
+    by_name = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.select_related("content_type").filter(
+            codename__in=[name.split(".")[1] for name in wanted])
+    }
+    for role in roles:
+        spec = ROLES[role]
+        group, _ = Group.objects.get_or_create(name=spec.group_name)
+        group.permissions.set([by_name[name] for name in spec.permissions if name in by_name])
+    if connection.schema_name != get_public_schema_name():
+        _grant_editor_page_permissions()
+
+
+def _grant_editor_page_permissions() -> None:
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupPagePermission, Page
+
+    root = Page.get_first_root_node()
+    if root is None:
+        return
+    editors = Group.objects.get(name=ROLES[Role.EDITOR].group_name)
+    for perm in Permission.objects.filter(
+        content_type__app_label="wagtailcore", codename__in=EDITOR_PAGE_PERMISSIONS
+    ):
+        GroupPagePermission.objects.get_or_create(group=editors, page=root, permission=perm)
+
+
+def group_name(role: Role) -> str:
+    return ROLES[role].group_name
+
+
+def user_roles(user) -> set[Role]:
+    """The roles of a user in the current schema."""
+    if not user.is_authenticated:
+        return set()
+    names = {spec.group_name: role for role, spec in ROLES.items()}
+    return {names[n] for n in user.groups.values_list("name", flat=True) if n in names}

@@ -1,0 +1,30 @@
+"""Account services. Run inside the schema the account belongs to."""
+
+from django.contrib.auth.models import Group
+from django.db import connection, transaction
+from django_tenants.utils import get_public_schema_name
+
+from .models import User
+from .roles import ROLES, Role
+
+
+class RoleNotAvailable(ValueError):
+    """A national role in a municipality, or a municipal role on the national site."""
+
+
+@transaction.atomic
+def create_user_with_role(
+    email: str, password: str | None, role: Role, *, first_name: str = "", last_name: str = ""
+) -> User:
+    """Create a user with one role in the current schema (municipality or national site)."""
+    national = connection.schema_name == get_public_schema_name()
+    spec = ROLES[role]
+    if spec.national != national:
+        raise RoleNotAvailable(f"Role {role} does not exist in schema {connection.schema_name}")
+    user = User.objects.create_user(
+        email=email, password=password, first_name=first_name, last_name=last_name,
+        # Editors work in the Wagtail admin, which needs is_staff for nothing but is clearer.
+        is_staff=role in (Role.EDITOR, Role.OPERATOR),
+    )
+    user.groups.add(Group.objects.get(name=spec.group_name))
+    return user

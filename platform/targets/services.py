@@ -1,0 +1,29 @@
+"""Target bookkeeping. Runs inside a municipality's schema."""
+
+from django.db import connection
+from django.utils import timezone
+
+from .models import TargetProgress
+
+
+def recount_target_progress() -> TargetProgress:
+    """Recount today's progress of the current municipality. Idempotent: one row per day.
+
+    Employers, placements and work-experience places arrive with later issues; until then the
+    counts are zero and only the targets are copied.
+    """
+    municipality = connection.tenant
+    progress, _ = TargetProgress.objects.update_or_create(
+        day=timezone.localdate(),
+        defaults={
+            "employer_contacts": 0,
+            "regular_jobs": 0,
+            "work_experience_places": 0,
+            "target_employer_contacts": municipality.target_employer_contacts,
+            "target_regular_jobs": municipality.target_regular_jobs,
+            "target_work_experience_places": municipality.target_work_experience_places,
+            "counted_in_schema": connection.schema_name,
+            "recounted_at": timezone.now(),
+        },
+    )
+    return progress

@@ -1,0 +1,21 @@
+"""The Celery app. Tenant-aware: a task sent inside a municipality's schema runs in that schema."""
+
+import os
+
+from kombu import Queue
+from tenant_schemas_celery.app import CeleryApp
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "werktop.settings.dev")
+
+app = CeleryApp("werktop")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+# Queues by urgency: what a person waits for, ordinary work, long-running background jobs.
+app.conf.task_queues = (Queue("urgent"), Queue("default"), Queue("background"))
+app.conf.beat_schedule = {
+    "recount-target-progress-nightly": {
+        "task": "targets.recount_all_target_progress",
+        "schedule": 60 * 60 * 24,
+        "options": {"queue": "background"},
+    },
+}
+app.autodiscover_tasks()

@@ -1,0 +1,1 @@
+"""Settings, layered: base (everything read from the environment) -> dev / test / production."""

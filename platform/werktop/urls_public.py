@@ -1,0 +1,15 @@
+"""The national site (public schema): the ministry and platform operators."""
+
+from django.urls import path
+
+from accounts import views as account_views
+
+from . import views
+from .urls_common import urlpatterns as common
+
+urlpatterns = [
+    path("", views.national_home, name="national_home"),
+    path("ministerie/", account_views.ministry_dashboard, name="ministry_dashboard"),
+    path("beheer/", account_views.operator_home, name="operator_home"),
+    *common,
+]

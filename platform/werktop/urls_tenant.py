@@ -1,0 +1,24 @@
+"""A municipality's site: workspace, portal accounts, the Wagtail admin and portal pages."""
+
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from accounts import views as account_views
+
+from . import media, views
+from .urls_common import urlpatterns as common
+
+urlpatterns = [
+    *common,
+    path("huisstijl.css", views.brand_css, name="brand_css"),
+    path("werkplek/", account_views.workspace, name="workspace"),
+    path("mijn-bedrijf/", account_views.my_company, name="my_company"),
+    path("mijn-bijeenkomsten/", account_views.my_meetups, name="my_meetups"),
+    path("cms-beheer/", include(wagtailadmin_urls)),
+    path("documenten/", include(wagtaildocs_urls)),
+    path("media/<str:schema>/<path:path>", media.serve_tenant_media, name="tenant_media"),
+    # Wagtail serves every other path from the page tree: keep it last.
+    path("", include(wagtail_urls)),
+]

@@ -1,0 +1,49 @@
+"""Views of the national site and the site-wide error pages."""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from tenants.models import Municipality
+
+from .colours import text_colour_on
+
+
+def _port_suffix(request: HttpRequest) -> str:
+    """':8000' when the request came in on a non-default port, so links keep working in dev."""
+    host = request.META.get("HTTP_HOST", "")
+    return f":{host.rsplit(':', 1)[1]}" if ":" in host else ""
+
+
+def national_home(request: HttpRequest) -> HttpResponse:
+    """The national landing page: every participating municipality, linked to its portal."""
+    suffix = _port_suffix(request)
+    rows = (
+        Municipality.objects.participating()
+        .filter(domains__is_primary=True)
+        .values("name", "province", "domains__domain")
+        .order_by("name")
+    )
+    municipalities = [
+        {"name": r["name"], "province": r["province"],
+         "url": f"{request.scheme}://{r['domains__domain']}{suffix}/"}
+        for r in rows
+    ]
+    return render(request, "werktop/national_home.html", {"municipalities": municipalities})
+
+
+def municipality_not_found(request: HttpRequest) -> HttpResponse:
+    """An unknown host: a friendly Dutch page with status 404, never a crash."""
+    national_url = f"{request.scheme}://{settings.PLATFORM_DOMAIN}{_port_suffix(request)}/"
+    return render(request, "werktop/municipality_not_found.html",
+                  {"national_url": national_url}, status=404)
+
+
+def brand_css(request: HttpRequest) -> HttpResponse:
+    """The municipality's colours as design tokens (a stylesheet, so no inline styles)."""
+    colour = request.tenant.brand_colour
+    css = (f".werktop-theme {{ --werktop-brand: {colour}; "
+           f"--werktop-brand-text: {text_colour_on(colour)}; }}\n")
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=300"
+    return response

@@ -1,0 +1,102 @@
+"""The municipality registry. Lives in the public schema: no personal data here."""
+
+from datetime import date
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+from .cbs import validate_cbs_code
+
+DEFAULT_EMPLOYER_CONTACTS = 70
+DEFAULT_REGULAR_JOBS = 40
+DEFAULT_WORK_EXPERIENCE_PLACES = 20
+
+
+class MunicipalityQuerySet(models.QuerySet):
+    def participating(self) -> "MunicipalityQuerySet":
+        """Real municipalities: not the national (public) row, not the template."""
+        return self.filter(kind=Municipality.Kind.MUNICIPALITY)
+
+
+class Municipality(TenantMixin):
+    """A tenant. Besides the municipalities there is one row for the national site (the public
+    schema) and one for the template schema new municipalities are cloned from."""
+
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipality", _("municipality")
+        NATIONAL = "national", _("national site")
+        TEMPLATE = "template", _("template")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.MUNICIPALITY)
+    cbs_code = models.CharField(
+        _("CBS code"), max_length=6, unique=True, null=True, blank=True,
+        validators=[validate_cbs_code],
+    )
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=63, unique=True)
+    province = models.CharField(_("province"), max_length=50, blank=True)
+    period_start = models.DateField(_("project period start"), null=True, blank=True)
+    period_end = models.DateField(_("project period end"), null=True, blank=True)
+    target_employer_contacts = models.PositiveIntegerField(
+        _("target: new employer contacts"), default=DEFAULT_EMPLOYER_CONTACTS)
+    target_regular_jobs = models.PositiveIntegerField(
+        _("target: regular jobs"), default=DEFAULT_REGULAR_JOBS)
+    target_work_experience_places = models.PositiveIntegerField(
+        _("target: work-experience places"), default=DEFAULT_WORK_EXPERIENCE_PLACES)
+    brand_colour = models.CharField(
+        _("brand colour"), max_length=7, default="#154273",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #154273."))],
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MunicipalityQuerySet.as_manager()
+
+    # Schemas are created by cloning the template in tenants.services, never dropped by a
+    # stray delete().
+    auto_create_schema = True
+    auto_drop_schema = False
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="municipality") | Q(cbs_code__isnull=False),
+                name="municipality_has_cbs_code",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True) | Q(period_end__isnull=True)
+                | Q(period_end__gt=models.F("period_start")),
+                name="period_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_employer_contacts__gte=0), name="targets_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_municipality(self) -> bool:
+        return self.kind == self.Kind.MUNICIPALITY
+
+    def period_contains(self, day: date) -> bool:
+        return bool(self.period_start and self.period_end
+                    and self.period_start <= day <= self.period_end)
+
+
+class Domain(DomainMixin):
+    """A host name that routes to a municipality (or to the national site)."""
+
+    class Meta:
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")
+
+    def __str__(self) -> str:
+        return self.domain
+
