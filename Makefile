@@ -2,6 +2,7 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 MANAGE := $(PY) manage.py
+I18N_IGNORE := --ignore=.venv --ignore=.tools --ignore=node_modules --ignore=.local --ignore=infra
 
 .PHONY: install system-deps services stop migrate demo run test bench lint vendor-css messages
 
@@ -40,6 +41,6 @@ lint: install
 vendor-css:  ## re-vendor the NL Design System CSS from the npm lock file
 	@infra/nlds/vendor.sh
 
-messages: install  ## update and compile the Dutch translations
-	@cd platform/werktop && ../../$(MANAGE) makemessages -l nl --ignore "static/*" -v 0
-	@$(MANAGE) compilemessages -l nl -v 0
+messages: install  ## update and compile the Dutch translations (platform/werktop/locale)
+	@$(MANAGE) makemessages -l nl --no-obsolete -v 0 $(I18N_IGNORE)
+	@$(MANAGE) compilemessages -l nl -v 0 $(I18N_IGNORE)

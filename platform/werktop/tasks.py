@@ -1,0 +1,17 @@
+"""Project-level tasks."""
+
+import platform
+
+from celery import shared_task
+from django.db import connection
+
+
+@shared_task(name="werktop.describe_worker")
+def describe_worker() -> dict[str, str]:
+    """Where and how a task runs: the schema it was sent from and the `platform` module it
+    sees (the standard library, never our platform/ folder). Used by the tests."""
+    return {
+        "schema": connection.schema_name,
+        "platform_module": platform.__file__ or "",
+        "system": platform.system(),
+    }

@@ -1,0 +1,69 @@
+"""Shared fixtures. The test database gets, once per session and committed: the national
+site, the template schema and two municipalities (Zoetermeer and Hilversum). Tests run in
+transactions on top of that, so whatever a test provisions is rolled back."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import schema_context, tenant_context
+
+from accounts.roles import Role
+from accounts.services import create_user_with_role
+from tenants.models import Municipality
+from tenants.services import ensure_national_site, ensure_template_schema, provision_municipality
+
+PASSWORD = "correct-horse-battery"  # noqa: S105
+ZOETERMEER, HILVERSUM = "GM0637", "GM0402"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        ensure_national_site()
+        ensure_template_schema()
+        for code in (ZOETERMEER, HILVERSUM):
+            provision_municipality(code)
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _back_to_public_schema():
+    """A request through the tenant middleware leaves the connection in that tenant's schema;
+    every test starts and ends in the public schema."""
+    connection.set_schema_to_public()
+    yield
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def zoetermeer(db) -> Municipality:
+    return Municipality.objects.get(cbs_code=ZOETERMEER)
+
+
+@pytest.fixture
+def hilversum(db) -> Municipality:
+    return Municipality.objects.get(cbs_code=HILVERSUM)
+
+
+@pytest.fixture
+def national(db) -> Municipality:
+    return Municipality.objects.get(schema_name="public")
+
+
+def host_of(municipality: Municipality) -> str:
+    return municipality.get_primary_domain().domain
+
+
+def client_for(municipality: Municipality) -> Client:
+    """A browser pointed at the municipality's (or the national site's) host."""
+    return Client(HTTP_HOST=host_of(municipality))
+
+
+def make_user(municipality: Municipality, role: Role, email: str):
+    """A user with a role, created in the municipality's (or the national) schema."""
+    if municipality.schema_name == "public":
+        with schema_context("public"):
+            return create_user_with_role(email, PASSWORD, role)
+    with tenant_context(municipality):
+        return create_user_with_role(email, PASSWORD, role)
