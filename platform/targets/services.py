@@ -3,6 +3,8 @@
 from django.db import connection
 from django.utils import timezone
 
+from tenants.models import Municipality
+
 from .models import TargetProgress
 
 
@@ -12,7 +14,8 @@ def recount_target_progress() -> TargetProgress:
     Employers, placements and work-experience places arrive with later issues; until then the
     counts are zero and only the targets are copied.
     """
-    municipality = connection.tenant
+    # connection.tenant may be a stand-in (schema_context); read the real row.
+    municipality = Municipality.objects.get(schema_name=connection.schema_name)
     progress, _ = TargetProgress.objects.update_or_create(
         day=timezone.localdate(),
         defaults={

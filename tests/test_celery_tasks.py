@@ -1,0 +1,50 @@
+"""Tasks run in the schema of the municipality they were sent from (eager here; a real worker
+in tests/e2e)."""
+
+import pytest
+from django_tenants.utils import schema_context, tenant_context
+
+from targets.models import TargetProgress
+from targets.tasks import recount_all_target_progress, recount_target_progress
+from werktop.celery import app
+from werktop.tasks import describe_worker
+
+
+def test_a_task_sent_from_a_municipality_runs_in_its_schema(zoetermeer, hilversum):
+    with tenant_context(zoetermeer):
+        assert describe_worker.delay().get()["schema"] == "gm0637"
+        recount_target_progress.delay()
+    with tenant_context(zoetermeer):
+        progress = TargetProgress.objects.get()
+        assert progress.counted_in_schema == "gm0637"
+        assert progress.target_regular_jobs == 40
+    with tenant_context(hilversum):
+        assert not TargetProgress.objects.exists()
+
+
+def test_the_recount_is_idempotent(zoetermeer):
+    with tenant_context(zoetermeer):
+        recount_target_progress.delay()
+        recount_target_progress.delay()
+        assert TargetProgress.objects.count() == 1
+
+
+def test_the_periodic_fan_out_recounts_every_municipality_in_its_own_schema(zoetermeer, hilversum):
+    with schema_context("public"):
+        assert recount_all_target_progress.delay().get() == 2
+    for municipality in (zoetermeer, hilversum):
+        with tenant_context(municipality):
+            assert TargetProgress.objects.get().counted_in_schema == municipality.schema_name
+
+
+def test_a_recount_sent_from_the_national_site_is_refused(db):
+    with schema_context("public"), pytest.raises(RuntimeError):
+        recount_target_progress.delay()
+
+
+def test_celery_is_configured_for_safe_redelivery():
+    assert app.conf.task_acks_late is True
+    assert app.conf.worker_prefetch_multiplier == 1
+    assert {q.name for q in app.conf.task_queues} == {"urgent", "default", "background"}
+    assert app.conf.beat_scheduler == "django_celery_beat.schedulers:DatabaseScheduler"
+    assert "recount-target-progress-nightly" in app.conf.beat_schedule
