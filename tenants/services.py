@@ -13,7 +13,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_tenants.utils import (
     get_public_schema_name,
-    get_tenant_base_schema,
     schema_context,
     schema_exists,
     tenant_context,
@@ -36,7 +35,7 @@ class TemplateSchemaMissing(ProvisioningError):
 
 
 def template_schema_name() -> str:
-    return get_tenant_base_schema()
+    return settings.TENANT_BASE_SCHEMA
 
 
 def ensure_national_site(domain: str | None = None) -> Municipality:
@@ -72,7 +71,7 @@ def ensure_template_schema(*, verbosity: int = 0) -> Municipality:
         call_command("migrate_schemas", schema_name=name, tenant=True, interactive=False,
                      verbosity=verbosity)
     with tenant_context(template):
-        _prepare_template_content()
+        prepare_fresh_schema()
     return template
 
 
@@ -83,7 +82,7 @@ def template_is_current() -> bool:
         return not executor.migration_plan(executor.loader.graph.leaf_nodes())
 
 
-def _prepare_template_content() -> None:
+def prepare_fresh_schema() -> None:
     """What every clone should start with: roles, and none of Wagtail's sample content."""
     from django.contrib.auth.models import Group
     from wagtail.models import Page, Site

@@ -86,9 +86,13 @@ PUBLIC_SCHEMA_URLCONF = "werktop.urls_public"
 ROOT_URLCONF = "werktop.urls_tenant"
 TENANT_COLOR_ADMIN_APPS = False
 
+# `make run` / `make test` start PostgreSQL and Redis on these loopback ports (see infra/dev).
+PG_PORT = env.int("WERKTOP_PG_PORT", default=54329)
+REDIS_PORT = env.int("WERKTOP_REDIS_PORT", default=63799)
+
 DATABASES = {
     "default": {
-        **env.db_url("DATABASE_URL", default="postgres://postgres@127.0.0.1:54329/werktop"),
+        **env.db_url("DATABASE_URL", default=f"postgres://postgres@127.0.0.1:{PG_PORT}/werktop"),
         "ENGINE": "django_tenants.postgresql_backend",
     }
 }
@@ -166,7 +170,7 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env.str("REDIS_URL", default="redis://127.0.0.1:63799/1"),
+        "LOCATION": env.str("REDIS_URL", default=f"redis://127.0.0.1:{REDIS_PORT}/1"),
         # Every key is prefixed with the current schema: no entry leaks between municipalities.
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="werktop"),
@@ -201,7 +205,7 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 # --- Celery ------------------------------------------------------------------------------
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:63799/0")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=f"redis://127.0.0.1:{REDIS_PORT}/0")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True  # a task lost with its worker runs again: tasks are idempotent
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
