@@ -16,7 +16,7 @@ services: install  ## project-local PostgreSQL and Redis
 	@UV=$$(infra/dev/install.sh) infra/dev/services.sh start
 
 stop:  ## stop what make run / make test started
-	-@pkill -f "honcho start -f infra/dev/Procfile" 2>/dev/null || true
+	-@pkill -f "[h]oncho start -f infra/dev/Procfile" 2>/dev/null || true
 	@infra/dev/services.sh stop
 
 migrate: services  ## migrate the public schema, the template and every municipality

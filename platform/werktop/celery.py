@@ -2,6 +2,7 @@
 
 import os
 
+from celery.schedules import crontab
 from kombu import Queue
 from tenant_schemas_celery.app import CeleryApp
 
@@ -14,7 +15,7 @@ app.conf.task_queues = (Queue("urgent"), Queue("default"), Queue("background"))
 app.conf.beat_schedule = {
     "recount-target-progress-nightly": {
         "task": "targets.recount_all_target_progress",
-        "schedule": 60 * 60 * 24,
+        "schedule": crontab(hour=2, minute=0),  # Europe/Amsterdam (CELERY_TIMEZONE)
         "options": {"queue": "background"},
     },
 }
