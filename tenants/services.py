@@ -96,14 +96,19 @@ def prepare_fresh_schema() -> None:
     ensure_roles()
 
 
-def require_template() -> None:
-    """Fail loudly: without the template django-tenants would silently migrate from scratch."""
+def require_current_template() -> None:
+    """Fail loudly when the template is missing: django-tenants would silently migrate from
+    scratch. Migrate it first when it is behind: a clone of a stale template would have its
+    missing migrations faked as applied."""
     name = template_schema_name()
     if not name or not schema_exists(name):
         raise TemplateSchemaMissing(
             _("The template schema “%(name)s” is missing. Run “manage.py setup_platform” first.")
             % {"name": name}
         )
+    if not template_is_current():
+        logger.warning("Template schema %s is behind; migrating it before cloning", name)
+        ensure_template_schema()
 
 
 def default_period(today: date | None = None) -> tuple[date, date]:
@@ -137,7 +142,7 @@ def provision_municipality(
     if Domain.objects.filter(domain=domain).exists():
         raise ProvisioningError(
             _("The host name %(domain)s is already in use.") % {"domain": domain})
-    require_template()
+    require_current_template()
 
     start, end = default_period()
     with transaction.atomic():

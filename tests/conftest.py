@@ -2,10 +2,14 @@
 site, the template schema and two municipalities (Zoetermeer and Hilversum). Tests run in
 transactions on top of that, so whatever a test provisions is rolled back."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context, tenant_context
 
 from accounts.roles import Role
@@ -67,3 +71,13 @@ def make_user(municipality: Municipality, role: Role, email: str):
             return create_user_with_role(email, PASSWORD, role)
     with tenant_context(municipality):
         return create_user_with_role(email, PASSWORD, role)
+
+
+@contextmanager
+def query_budget(limit: int) -> Iterator[None]:
+    """At most `limit` queries, not counting django-tenants' `SET search_path` statements."""
+    with CaptureQueriesContext(connection) as captured:
+        yield
+    queries = [q["sql"] for q in captured.captured_queries
+               if not q["sql"].startswith("SET search_path")]
+    assert len(queries) <= limit, f"{len(queries)} queries:\n" + "\n".join(queries)

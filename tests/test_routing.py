@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from tests.conftest import client_for
+from tests.conftest import client_for, query_budget
 
 
 def test_two_municipality_hosts_show_their_own_name_and_pages(zoetermeer, hilversum):
@@ -72,3 +72,18 @@ def test_base_layout_has_landmarks_and_a_skip_link(zoetermeer):
     for landmark in ("<header", "<nav", "<main", "<footer"):
         assert landmark in body
     assert 'name="viewport"' in body
+
+
+
+def test_the_national_page_has_a_fixed_query_budget(national, zoetermeer, hilversum):
+    # the host lookup and the municipality list, however many municipalities take part
+    with query_budget(2):
+        Client(HTTP_HOST="localhost").get("/")
+
+
+def test_a_municipality_home_page_has_a_fixed_query_budget(zoetermeer):
+    client = client_for(zoetermeer)
+    client.get("/")  # warm Wagtail's site-root cache
+    # host lookup, Wagtail site, page type, page, and the page's specific row
+    with query_budget(6):
+        client.get("/")

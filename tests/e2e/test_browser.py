@@ -20,6 +20,18 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-component-update", "--disable-sync"]
 
 
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": [
+    "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "EN-301-549"]}}
+
+
+def assert_accessible(page) -> None:
+    """axe-core (bundled, offline): no WCAG 2.1 A/AA violations on the page as shown."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options=AXE_OPTIONS)
+    assert results.violations_count == 0, results.generate_report()
+
+
 def _up(port: int, host: str) -> bool:
     # Python's resolver may not know *.localhost (curl and Chromium do): send the Host header.
     request = urllib.request.Request(f"http://127.0.0.1:{port}/", headers={"Host": host})
@@ -60,12 +72,21 @@ def test_open_a_municipality_home_page_and_log_in(web_server, committed, committ
             page.keyboard.press("Tab")
             expect(page.get_by_role("link", name="Direct naar de inhoud")).to_be_focused()
 
+            assert_accessible(page)
+
             page.get_by_role("link", name="Inloggen").click()
+            assert_accessible(page)
             page.get_by_label("E-mailadres").fill("alice@zoetermeer.example")
             page.get_by_label("Wachtwoord").fill(PASSWORD)
             page.get_by_role("button", name="Inloggen").click()
             expect(page).to_have_url(base + "/werkplek/")
             expect(page.get_by_role("heading", level=1)).to_have_text("Werkplek")
             expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
+            assert_accessible(page)
+
+            national = browser.new_page()
+            national.goto(f"http://localhost:{web_server}/")
+            expect(national.get_by_role("link", name="Zoetermeer")).to_be_visible()
+            assert_accessible(national)
         finally:
             browser.close()
