@@ -98,3 +98,14 @@ def test_an_editor_can_edit_the_portal_pages(zoetermeer):
         from cms.models import HomePage
         home = HomePage.objects.get()
     assert client.get(f"/cms-beheer/pages/{home.pk}/edit/").status_code == 200
+
+
+def test_two_factor_authentication_is_available_in_each_municipality(zoetermeer):
+    client = _logged_in(zoetermeer, Role.COORDINATOR)
+    response = client.get("/account/2fa/")
+    assert response.status_code == 200
+    # activating TOTP asks for the password again first
+    assert client.get("/account/2fa/totp/activate/").status_code == 302
+    client.post("/account/reauthenticate/", {"password": PASSWORD})
+    activate = client.get("/account/2fa/totp/activate/")
+    assert activate.status_code == 200 and activate.context["form"] is not None

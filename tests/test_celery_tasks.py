@@ -48,3 +48,17 @@ def test_celery_is_configured_for_safe_redelivery():
     assert {q.name for q in app.conf.task_queues} == {"urgent", "default", "background"}
     assert app.conf.beat_scheduler == "django_celery_beat.schedulers:DatabaseScheduler"
     assert "recount-target-progress-nightly" in app.conf.beat_schedule
+
+
+def test_the_beat_schedule_is_stored_in_the_database(db):
+    from django_celery_beat.models import PeriodicTask
+
+    from werktop.schedule import store_beat_schedule
+
+    store_beat_schedule()
+    store_beat_schedule()  # idempotent
+    with schema_context("public"):
+        task = PeriodicTask.objects.get(name="recount-target-progress-nightly")
+    assert task.task == "targets.recount_all_target_progress"
+    assert (task.crontab.hour, task.crontab.minute) == ("2", "0")
+    assert task.queue == "background"

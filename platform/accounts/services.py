@@ -23,8 +23,6 @@ def create_user_with_role(
         raise RoleNotAvailable(f"Role {role} does not exist in schema {connection.schema_name}")
     user = User.objects.create_user(
         email=email, password=password, first_name=first_name, last_name=last_name,
-        # Editors work in the Wagtail admin, which needs is_staff for nothing but is clearer.
-        is_staff=role in (Role.EDITOR, Role.OPERATOR),
     )
     user.groups.add(Group.objects.get(name=spec.group_name))
     return user

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from tenants.services import ProvisioningError, provision_municipality
 
@@ -17,4 +18,5 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         domain = municipality.get_primary_domain()
         self.stdout.write(self.style.SUCCESS(
-            f"{municipality.name} ({municipality.cbs_code}) staat klaar op http://{domain}:8000/"))
+            _("%(name)s (%(code)s) is ready at %(domain)s")
+            % {"name": municipality.name, "code": municipality.cbs_code, "domain": domain}))

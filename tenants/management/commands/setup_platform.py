@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from tenants.services import ensure_national_site, ensure_template_schema
+from werktop.schedule import store_beat_schedule
 
 
 class Command(BaseCommand):
@@ -9,4 +11,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         ensure_national_site()
         ensure_template_schema(verbosity=options["verbosity"] - 1)
-        self.stdout.write(self.style.SUCCESS("Landelijke site en sjabloon zijn bijgewerkt."))
+        store_beat_schedule()
+        message = _("The national site, the template and the beat schedule are up to date.")
+        self.stdout.write(self.style.SUCCESS(message))
