@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from .roles import Role, user_roles
 
@@ -29,40 +29,24 @@ def after_login(request: HttpRequest) -> HttpResponse:
     return redirect("/")
 
 
-def _placeholder(request: HttpRequest, title: str, text: str) -> HttpResponse:
-    return render(request, "accounts/placeholder.html", {"title": title, "text": text})
+def _role_page(permission: str, title: str, text: str):
+    """A start page for one role; later issues replace these placeholders with the real work."""
+
+    @login_required
+    @permission_required(permission, raise_exception=True)
+    def view(request: HttpRequest) -> HttpResponse:
+        return render(request, "accounts/placeholder.html", {"title": title, "text": text})
+
+    return view
 
 
-@login_required
-@permission_required("accounts.access_workspace", raise_exception=True)
-def workspace(request: HttpRequest) -> HttpResponse:
-    return _placeholder(request, _("Workspace"), _(
-        "Here you will find your employers, candidates, meetups and your day list."))
-
-
-@login_required
-@permission_required("accounts.access_employer_portal", raise_exception=True)
-def my_company(request: HttpRequest) -> HttpResponse:
-    return _placeholder(request, _("My company"), _(
-        "Here you will find your opportunities and the meetups you take part in."))
-
-
-@login_required
-@permission_required("accounts.access_candidate_portal", raise_exception=True)
-def my_meetups(request: HttpRequest) -> HttpResponse:
-    return _placeholder(request, _("My meetups"), _(
-        "Here you will find the meetups you registered for."))
-
-
-@login_required
-@permission_required("accounts.view_ministry_dashboard", raise_exception=True)
-def ministry_dashboard(request: HttpRequest) -> HttpResponse:
-    return _placeholder(request, _("Ministry dashboard"), _(
-        "Here you will compare the results of the participating municipalities."))
-
-
-@login_required
-@permission_required("accounts.operate_platform", raise_exception=True)
-def operator_home(request: HttpRequest) -> HttpResponse:
-    return _placeholder(request, _("Platform management"), _(
-        "Here you will manage municipalities and subscriptions."))
+workspace = _role_page("accounts.access_workspace", _("Workspace"), _(
+    "Here you will find your employers, candidates, meetups and your day list."))
+my_company = _role_page("accounts.access_employer_portal", _("My company"), _(
+    "Here you will find your opportunities and the meetups you take part in."))
+my_meetups = _role_page("accounts.access_candidate_portal", _("My meetups"), _(
+    "Here you will find the meetups you registered for."))
+ministry_dashboard = _role_page("accounts.view_ministry_dashboard", _("Ministry dashboard"), _(
+    "Here you will compare the results of the participating municipalities."))
+operator_home = _role_page("accounts.operate_platform", _("Platform management"), _(
+    "Here you will manage municipalities and subscriptions."))

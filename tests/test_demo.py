@@ -1,0 +1,21 @@
+from django.core.management import call_command
+from django_tenants.utils import schema_context, tenant_context
+
+from accounts.models import User
+from tenants.models import Municipality
+
+
+def test_the_demo_loader_can_run_twice(db, capsys):
+    call_command("load_demo")
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    assert "http://zaanstad.localhost:8000/" in out
+    assert "werktop-demo-2026" in out
+    demo = Municipality.objects.filter(cbs_code__in=["GM0637", "GM0402", "GM0479"])
+    assert demo.count() == 3
+    for municipality in demo:
+        with tenant_context(municipality):
+            assert User.objects.filter(email__endswith=f"@{municipality.slug}.example").count() == 5
+    with schema_context("public"):
+        assert User.objects.filter(email__in=["analist@ministerie.example",
+                                              "beheer@werktop.example"]).count() == 2
