@@ -3,10 +3,12 @@
 from datetime import date
 
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_tenants.clone import CloneSchema
 from django_tenants.models import DomainMixin, TenantMixin
+from django_tenants.utils import get_creation_fakes_migrations, schema_exists
 
 from .cbs import validate_cbs_code
 
@@ -84,6 +86,24 @@ class Municipality(TenantMixin):
     @property
     def is_municipality(self) -> bool:
         return self.kind == self.Kind.MUNICIPALITY
+
+    def create_schema(self, check_if_exists: bool = False, sync_schema: bool = True,
+                      verbosity: int = 1) -> bool:
+        """Clone the template without django-tenants' `migrate --fake` afterwards.
+
+        The clone copies the template's `django_migrations` rows, so it already records exactly
+        the migrations it has. Faking would add nothing for a current template, and for a stale
+        one it would mark the missing migrations as applied; without it, the next
+        `migrate_schemas` applies them for real. Saves about a quarter of the provisioning time.
+        """
+        base = self.get_base_schema() if get_creation_fakes_migrations() else False
+        if not (sync_schema and base and base != self.schema_name and schema_exists(base)):
+            return super().create_schema(check_if_exists, sync_schema, verbosity)
+        if check_if_exists and schema_exists(self.schema_name):
+            return False
+        CloneSchema().clone_schema(base, self.schema_name, self.clone_mode)
+        connection.set_schema_to_public()
+        return True
 
     def period_contains(self, day: date) -> bool:
         return bool(self.period_start and self.period_end

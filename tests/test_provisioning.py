@@ -1,6 +1,8 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import override_settings
 from django.utils import translation
 from django_tenants.utils import schema_exists, tenant_context
@@ -41,6 +43,13 @@ def test_provisioning_creates_a_working_municipality(db):
     response = client_for(zaanstad).get("/")
     assert response.status_code == 200
     assert "Werk in Zaanstad" in response.content.decode()
+
+
+def test_a_cloned_municipality_records_every_migration_as_applied(db):
+    zaanstad = provision_municipality(ZAANSTAD)
+    with tenant_context(zaanstad):
+        executor = MigrationExecutor(connection)
+        assert executor.migration_plan(executor.loader.graph.leaf_nodes()) == []
 
 
 def test_provisioning_the_same_cbs_code_twice_is_refused_and_changes_nothing(zoetermeer):
