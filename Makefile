@@ -10,13 +10,14 @@ install:  ## virtual environment with the locked dependencies
 	@infra/dev/install.sh >/dev/null
 
 system-deps:  ## Debian packages the tests need (redis-server, chromium), when missing
-	@infra/dev/system-deps.sh
+	@infra/dev/system-deps.sh test
 
 services: install  ## project-local PostgreSQL and Redis
+	@infra/dev/system-deps.sh run
 	@infra/dev/services.sh start
 
 stop:  ## stop what make run / make test started
-	-@pkill -f "[h]oncho start -f infra/dev/Procfile" 2>/dev/null || true
+	-@pkill -f "[h]oncho start -f $(CURDIR)/infra/dev/Procfile" 2>/dev/null || true
 	@infra/dev/services.sh stop
 
 migrate: services  ## migrate the public schema, the template and every municipality
@@ -27,7 +28,7 @@ demo: migrate  ## demo municipalities, users per role and fictitious data
 	@DJANGO_SETTINGS_MODULE=werktop.settings.dev $(MANAGE) load_demo
 
 run: demo  ## the platform with demo data on http://localhost:8000/
-	@DJANGO_SETTINGS_MODULE=werktop.settings.dev .venv/bin/honcho start -f infra/dev/Procfile
+	@DJANGO_SETTINGS_MODULE=werktop.settings.dev .venv/bin/honcho start -f $(CURDIR)/infra/dev/Procfile -d $(CURDIR)
 
 test: system-deps services  ## the whole test suite
 	@DJANGO_SETTINGS_MODULE=werktop.settings.test $(PY) -m pytest $(PYTEST_ARGS)

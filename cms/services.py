@@ -1,5 +1,6 @@
 """Portal set-up for a municipality. Runs inside the municipality's schema."""
 
+from django.conf import settings
 from wagtail.models import Page, Site
 
 from tenants.models import Municipality
@@ -26,7 +27,7 @@ def create_default_portal(municipality: Municipality, *, hostname: str) -> Site:
         candidate_cta="Kom naar een prettig gesprek",
     ))
     site = Site.objects.create(
-        hostname=hostname, port=80, root_page=home, is_default_site=True,
+        hostname=hostname, port=settings.PORTAL_PORT, root_page=home, is_default_site=True,
         site_name=municipality.name,
     )
     return site

@@ -15,6 +15,7 @@ from .cbs import validate_cbs_code
 DEFAULT_EMPLOYER_CONTACTS = 70
 DEFAULT_REGULAR_JOBS = 40
 DEFAULT_WORK_EXPERIENCE_PLACES = 20
+DEFAULT_BRAND_COLOUR = "#154273"
 
 
 class MunicipalityQuerySet(models.QuerySet):
@@ -49,7 +50,7 @@ class Municipality(TenantMixin):
     target_work_experience_places = models.PositiveIntegerField(
         _("target: work-experience places"), default=DEFAULT_WORK_EXPERIENCE_PLACES)
     brand_colour = models.CharField(
-        _("brand colour"), max_length=7, default="#154273",
+        _("brand colour"), max_length=7, default=DEFAULT_BRAND_COLOUR,
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #154273."))],
     )
     created_at = models.DateTimeField(auto_now_add=True)

@@ -6,7 +6,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from django.utils.text import slugify
@@ -121,6 +121,15 @@ def default_period(today: date | None = None) -> tuple[date, date]:
     return start, end
 
 
+def set_brand_colour(municipality: Municipality, colour: str) -> Municipality:
+    """Change a municipality's brand colour (validated; the portal's CMS issue adds the AA
+    contrast check for editors)."""
+    municipality.brand_colour = colour
+    municipality.full_clean(validate_unique=False, validate_constraints=False)
+    municipality.save(update_fields=["brand_colour"])
+    return municipality
+
+
 def provision_municipality(
     cbs_code: str, *, domain: str | None = None, verbosity: int = 0
 ) -> Municipality:
@@ -138,23 +147,35 @@ def provision_municipality(
             % {"name": info.name, "code": info.cbs_code}
         )
     slug = slugify(info.name)
+    schema_name = info.cbs_code.lower()
     domain = (domain or f"{slug}.{settings.PLATFORM_DOMAIN}").lower()
     if Domain.objects.filter(domain=domain).exists():
         raise ProvisioningError(
             _("The host name %(domain)s is already in use.") % {"domain": domain})
+    if schema_exists(schema_name):
+        # Left behind by a removed municipality: its data is never reused or overwritten here.
+        raise ProvisioningError(
+            _("A database schema %(schema)s already exists from an earlier registration of "
+              "%(name)s. An operator must archive or remove it first.")
+            % {"schema": schema_name, "name": info.name})
     require_current_template()
 
     start, end = default_period()
-    with transaction.atomic():
-        municipality = Municipality(
-            kind=Municipality.Kind.MUNICIPALITY, cbs_code=info.cbs_code, name=info.name,
-            province=info.province, slug=slug, schema_name=info.cbs_code.lower(),
-            period_start=start, period_end=end,
-        )
-        municipality.full_clean(exclude=["schema_name"])
-        municipality.save(verbosity=verbosity)  # clones the template schema
-        Domain.objects.create(domain=domain, tenant=municipality, is_primary=True)
-        with tenant_context(municipality):
-            create_default_portal(municipality, hostname=domain)
+    try:
+        with transaction.atomic():
+            municipality = Municipality(
+                kind=Municipality.Kind.MUNICIPALITY, cbs_code=info.cbs_code, name=info.name,
+                province=info.province, slug=slug, schema_name=schema_name,
+                period_start=start, period_end=end,
+            )
+            municipality.save(verbosity=verbosity)  # clones the template schema
+            Domain.objects.create(domain=domain, tenant=municipality, is_primary=True)
+            with tenant_context(municipality):
+                create_default_portal(municipality, hostname=domain)
+    except IntegrityError:
+        # Someone provisioned the same municipality at the same moment; theirs stands.
+        raise ProvisioningError(
+            _("%(name)s (%(code)s) is already on the platform.")
+            % {"name": info.name, "code": info.cbs_code}) from None
     logger.info("Provisioned municipality %s (%s)", info.name, info.cbs_code)
     return municipality

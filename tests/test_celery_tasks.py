@@ -12,7 +12,7 @@ from werktop.tasks import describe_worker
 
 def test_a_task_sent_from_a_municipality_runs_in_its_schema(zoetermeer, hilversum):
     with tenant_context(zoetermeer):
-        assert describe_worker.delay().get()["schema"] == "gm0637"
+        assert describe_worker.delay().get(timeout=10)["schema"] == "gm0637"
         recount_target_progress.delay()
     with tenant_context(zoetermeer):
         progress = TargetProgress.objects.get()
@@ -31,7 +31,7 @@ def test_the_recount_is_idempotent(zoetermeer):
 
 def test_the_periodic_fan_out_recounts_every_municipality_in_its_own_schema(zoetermeer, hilversum):
     with schema_context("public"):
-        assert recount_all_target_progress.delay().get() == 2
+        assert recount_all_target_progress.delay().get(timeout=10) == 2
     for municipality in (zoetermeer, hilversum):
         with tenant_context(municipality):
             assert TargetProgress.objects.get().counted_in_schema == municipality.schema_name
@@ -48,6 +48,11 @@ def test_celery_is_configured_for_safe_redelivery():
     assert {q.name for q in app.conf.task_queues} == {"urgent", "default", "background"}
     assert app.conf.beat_scheduler == "django_celery_beat.schedulers:DatabaseScheduler"
     assert "recount-target-progress-nightly" in app.conf.beat_schedule
+
+
+@pytest.mark.parametrize("task", [recount_target_progress, recount_all_target_progress])
+def test_target_recounts_go_to_the_background_queue(task):
+    assert app.amqp.router.route({}, task.name)["queue"].name == "background"
 
 
 def test_the_beat_schedule_is_stored_in_the_database(db):

@@ -2,6 +2,7 @@ from django.core.management import call_command
 from django_tenants.utils import schema_context, tenant_context
 
 from accounts.models import User
+from targets.models import TargetProgress
 from tenants.models import Municipality
 
 
@@ -13,9 +14,11 @@ def test_the_demo_loader_can_run_twice(db, capsys):
     assert "werktop-demo-2026" in out
     demo = Municipality.objects.filter(cbs_code__in=["GM0637", "GM0402", "GM0479"])
     assert demo.count() == 3
+    assert len({m.brand_colour for m in demo}) == 3
     for municipality in demo:
         with tenant_context(municipality):
             assert User.objects.filter(email__endswith=f"@{municipality.slug}.example").count() == 5
+            assert TargetProgress.objects.filter(target_regular_jobs=40).exists()
     with schema_context("public"):
         assert User.objects.filter(email__in=["analist@ministerie.example",
                                               "beheer@werktop.example"]).count() == 2

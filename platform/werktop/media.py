@@ -13,4 +13,7 @@ def serve_tenant_media(request: HttpRequest, schema: str, path: str):
     static serve is fine for development and tests."""
     if schema != connection.schema_name:
         raise Http404
+    # Documents go through Wagtail's serve view, which applies privacy and collection rules.
+    if path.startswith("documents/"):
+        raise Http404
     return serve(request, path, document_root=settings.MEDIA_ROOT / schema)

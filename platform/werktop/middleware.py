@@ -38,6 +38,10 @@ class LanguageMiddleware:
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            # Threads are reused: the next request must not inherit this one's language.
+            translation.deactivate()
         response.headers.setdefault("Content-Language", language)
         return response

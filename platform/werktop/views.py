@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 
 from tenants.models import Municipality
 
@@ -35,8 +36,10 @@ def national_home(request: HttpRequest) -> HttpResponse:
 def municipality_not_found(request: HttpRequest) -> HttpResponse:
     """An unknown host: a friendly Dutch page with status 404, never a crash."""
     national_url = f"{request.scheme}://{settings.PLATFORM_DOMAIN}{_port_suffix(request)}/"
-    return render(request, "werktop/municipality_not_found.html",
-                  {"national_url": national_url}, status=404)
+    # The tenant middleware answers before the language middleware runs: choose Dutch here.
+    with translation.override(settings.LANGUAGE_CODE):
+        return render(request, "werktop/municipality_not_found.html",
+                      {"national_url": national_url}, status=404)
 
 
 def brand_css(request: HttpRequest) -> HttpResponse:

@@ -3,13 +3,14 @@ runs in that schema, and the worker's `platform` is the standard library."""
 
 import sys
 import sysconfig
+import time
 from pathlib import Path
 
 import pytest
-from django_tenants.utils import tenant_context
+from django_tenants.utils import schema_context, tenant_context
 
 from targets.models import TargetProgress
-from targets.tasks import recount_target_progress
+from targets.tasks import recount_all_target_progress, recount_target_progress
 from tenants.models import Municipality
 from tests.e2e.conftest import running
 from werktop.celery import app
@@ -51,3 +52,25 @@ def test_a_task_runs_in_its_municipality_on_a_real_worker(worker, committed):
         finally:
             with tenant_context(zoetermeer):
                 TargetProgress.objects.all().delete()
+
+
+def test_the_periodic_fan_out_reaches_every_municipality_on_a_real_worker(worker, committed):
+    with committed():
+        municipalities = list(Municipality.objects.participating())
+        for municipality in municipalities:
+            with tenant_context(municipality):
+                TargetProgress.objects.all().delete()
+        with schema_context("public"):
+            assert recount_all_target_progress.delay().get(timeout=30) == len(municipalities)
+        try:
+            for municipality in municipalities:
+                with tenant_context(municipality):
+                    deadline = time.monotonic() + 30
+                    while not TargetProgress.objects.exists() and time.monotonic() < deadline:
+                        time.sleep(0.2)
+                    progress = TargetProgress.objects.get()
+                    assert progress.counted_in_schema == municipality.schema_name
+        finally:
+            for municipality in municipalities:
+                with tenant_context(municipality):
+                    TargetProgress.objects.all().delete()

@@ -198,7 +198,11 @@ USE_TZ = True
 
 # --- Wagtail -----------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Werktop"
-WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default=f"http://{PLATFORM_DOMAIN}:8000")
+# No WAGTAILADMIN_BASE_URL: there is no single admin host. Wagtail then takes the root URL of
+# the current schema's default Site, so notification e-mails link to the right municipality.
+SILENCED_SYSTEM_CHECKS = ["wagtailadmin.W003"]
+# Port in the Wagtail Site of each portal: 80 gives http:// URLs, 443 https:// (production).
+PORTAL_PORT = env.int("PORTAL_PORT", default=80)
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_CONTENT_LANGUAGES = [("nl", "Nederlands")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
@@ -213,7 +217,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Queues by urgency: mail a person is waiting for, ordinary work, long-running reports.
 CELERY_TASK_ROUTES = {
-    "targets.tasks.*": {"queue": "background"},
+    "targets.*": {"queue": "background"},  # task names are "<app>.<task>", not module paths
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"

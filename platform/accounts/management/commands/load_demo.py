@@ -8,11 +8,13 @@ from django_tenants.utils import schema_context, tenant_context
 from accounts.models import User
 from accounts.roles import ROLES, Role
 from accounts.services import create_user_with_role
-from tenants.models import Municipality
-from tenants.services import ensure_national_site, provision_municipality
+from targets.services import recount_target_progress
+from tenants.models import DEFAULT_BRAND_COLOUR, Municipality
+from tenants.services import ensure_national_site, provision_municipality, set_brand_colour
 
 DEMO_PASSWORD = "werktop-demo-2026"  # noqa: S105 - fictitious demo accounts, documented
-DEMO_MUNICIPALITIES = ["GM0637", "GM0402", "GM0479"]  # Zoetermeer, Hilversum, Zaanstad
+# Zoetermeer, Hilversum, Zaanstad, each with a brand colour that keeps white text at AA contrast.
+DEMO_MUNICIPALITIES = {"GM0637": "#00665e", "GM0402": "#7a2a6e", "GM0479": "#1f4e8c"}
 
 # Fictitious people; e-mail addresses use the reserved .example domain.
 MUNICIPAL_USERS = [
@@ -44,9 +46,12 @@ class Command(BaseCommand):
             municipality = Municipality.objects.filter(cbs_code=code).first()
             if municipality is None:
                 municipality = provision_municipality(code)
+            if municipality.brand_colour == DEFAULT_BRAND_COLOUR:  # leave a chosen colour alone
+                set_brand_colour(municipality, DEMO_MUNICIPALITIES[code])
             with tenant_context(municipality):
                 for role, prefix, first, last in MUNICIPAL_USERS:
                     self._user(demo_email(prefix, municipality), role, first, last)
+                recount_target_progress()
         self._print_summary()
 
     def _user(self, email: str, role: Role, first: str, last: str) -> None:
