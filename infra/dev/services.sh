@@ -54,6 +54,8 @@ pg_datadir() {
   echo "$dir"
 }
 
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 pg_running() { [ -n "$PGBIN" ] && as_pg "$PGBIN/pg_ctl" -D "$(pg_datadir)" status >/dev/null 2>&1; }
 
 start_pg() {
@@ -73,6 +75,10 @@ max_connections = 200
 CONF
   fi
   if ! pg_running; then
+    if port_taken "$PG_PORT"; then
+      echo "Port $PG_PORT is taken (another checkout's PostgreSQL?): set WERKTOP_PG_PORT." >&2
+      exit 1
+    fi
     as_pg "$PGBIN/pg_ctl" -D "$data" -o "-p $PG_PORT -k '$data'" -l "$data/server.log" -w start >/dev/null
   fi
   if ! as_pg "$PGBIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -Atc \
@@ -109,6 +115,10 @@ PY
 
 start_redis() {
   if ! redis_running; then
+    if port_taken "$REDIS_PORT"; then
+      echo "Port $REDIS_PORT is taken by something else: set WERKTOP_REDIS_PORT." >&2
+      exit 1
+    fi
     "$(redis_bin)" --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
       --daemonize yes --pidfile "$STATE/redis.pid" --logfile "$STATE/redis.log" --dir "$STATE"
     for _ in $(seq 50); do redis_running && break; sleep 0.1; done
