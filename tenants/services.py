@@ -98,8 +98,8 @@ def prepare_fresh_schema() -> None:
 
 def require_current_template() -> None:
     """Fail loudly when the template is missing: django-tenants would silently migrate from
-    scratch. Migrate it first when it is behind: a clone of a stale template would have its
-    missing migrations faked as applied."""
+    scratch. Migrate it first when it is behind: a clone of a stale template would start
+    without the newest migrations."""
     name = template_schema_name()
     if not name or not schema_exists(name):
         raise TemplateSchemaMissing(
