@@ -5,7 +5,6 @@ transaction and removed afterwards."""
 import os
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -82,6 +81,3 @@ def committed(django_db_blocker):
         with django_db_blocker.unblock():
             yield
     return unblocked
-
-
-__all__ = ["free_port", "running", "sys"]
