@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -53,6 +53,11 @@ class Municipality(TenantMixin):
         _("brand colour"), max_length=7, default=DEFAULT_BRAND_COLOUR,
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #154273."))],
     )
+    # Closed candidate files are deleted this many months after closing (nightly task).
+    candidate_retention_months = models.PositiveSmallIntegerField(
+        _("keep closed candidate files (months)"), default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_("After this many months a closed candidate file is deleted."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MunicipalityQuerySet.as_manager()

@@ -92,5 +92,9 @@ def user_roles(user) -> set[Role]:
     """The roles of a user in the current schema."""
     if not user.is_authenticated:
         return set()
-    names = {spec.group_name: role for role, spec in ROLES.items()}
-    return {names[n] for n in user.groups.values_list("name", flat=True) if n in names}
+    cached = getattr(user, "_werktop_roles", None)
+    if cached is None:  # once per request: the user object lives as long as the request
+        names = {spec.group_name: role for role, spec in ROLES.items()}
+        cached = {names[n] for n in user.groups.values_list("name", flat=True) if n in names}
+        user._werktop_roles = cached
+    return cached

@@ -20,5 +20,10 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=2, minute=0),  # Europe/Amsterdam (CELERY_TIMEZONE)
         "options": {"queue": "background"},
     },
+    "delete-expired-candidate-files-nightly": {
+        "task": "relations.delete_expired_candidate_files_everywhere",
+        "schedule": crontab(hour=3, minute=0),
+        "options": {"queue": "background"},
+    },
 }
 app.autodiscover_tasks()

@@ -16,4 +16,7 @@ def serve_tenant_media(request: HttpRequest, schema: str, path: str):
     # Documents go through Wagtail's serve view, which applies privacy and collection rules.
     if path.startswith("documents/"):
         raise Http404
+    # Personal files (a candidate's CV) only through their permission-checked views.
+    if path.startswith("private/"):
+        raise Http404
     return serve(request, path, document_root=settings.MEDIA_ROOT / schema)

@@ -69,7 +69,12 @@ TENANT_APPS = [
     "taggit",
     "cms",
     "targets",
+    "relations",
+    "audit",
     "matching_events",
+    "django_htmx",
+    "django_filters",
+    "rest_framework",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -111,6 +116,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "werktop.middleware.TenantRedirectMiddleware",
 ]
 
@@ -136,6 +142,8 @@ WSGI_APPLICATION = "werktop.wsgi.application"
 # --- Accounts ----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # Object permissions (portfolios): see relations/rules.py.
+    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
