@@ -29,3 +29,4 @@ def delete_expired_candidate_files_everywhere() -> int:
         with schema_context(schema_name):
             delete_expired_candidate_files.delay()
     return len(schemas)
+from . import import_tasks as _import_tasks  # noqa: E402,F401  (registers the import tasks)

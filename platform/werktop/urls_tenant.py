@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as account_views
+from relations import views as relation_views
 
 from . import media, views
 from .urls_common import urlpatterns as common
@@ -13,7 +14,9 @@ from .urls_common import urlpatterns as common
 urlpatterns = [
     *common,
     path("huisstijl.css", views.brand_css, name="brand_css"),
-    path("werkplek/", account_views.workspace, name="workspace"),
+    path("werkplek/", relation_views.my_day, name="workspace"),
+    path("werkplek/", include("relations.urls")),
+    path("api/v1/", include("relations.api_urls")),
     path("mijn-bedrijf/", account_views.my_company, name="my_company"),
     path("mijn-bijeenkomsten/", account_views.my_meetups, name="my_meetups"),
     path("cms-beheer/", include(wagtailadmin_urls)),

@@ -1,0 +1,1 @@
+"""Models of the import wizard (imported by relations.models)."""
