@@ -130,6 +130,14 @@ def set_brand_colour(municipality: Municipality, colour: str) -> Municipality:
     return municipality
 
 
+def set_candidate_retention(municipality: Municipality, months: int) -> Municipality:
+    """How long closed candidate files are kept (the nightly task deletes them after)."""
+    municipality.candidate_retention_months = months
+    municipality.full_clean(validate_unique=False, validate_constraints=False)
+    municipality.save(update_fields=["candidate_retention_months"])
+    return municipality
+
+
 def provision_municipality(
     cbs_code: str, *, domain: str | None = None, verbosity: int = 0
 ) -> Municipality:

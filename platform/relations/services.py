@@ -32,10 +32,10 @@ from .validators import normalise_kvk, normalise_postcode, validate_not_in_futur
 class StaleEdit(Exception):
     """Someone else saved the relation after this edit started."""
 
-    message = (
-        "Iemand anders heeft deze gegevens intussen gewijzigd. Uw wijzigingen zijn niet "
-        "opgeslagen maar staan nog in het formulier: vergelijk ze met de nieuwe versie en "
-        "sla opnieuw op.")
+
+def stale_edit_message() -> str:
+    return _("Someone else changed this record in the meantime. Your changes were not saved "
+             "but are still in the form: compare them with the new version and save again.")
 
 
 # --- search text ---------------------------------------------------------------------------

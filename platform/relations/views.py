@@ -1,11 +1,196 @@
-"""Workspace views. Placeholder until filled."""
+"""Workspace: my day, employers, contact moments and next actions."""
 
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .filters import EmployerFilter
+from .forms import ContactMomentForm, ContactPersonForm, DoneForm, EmployerForm, NextActionForm
+from .models import Candidate, ContactPerson, Employer, NextAction
+from .view_helpers import (
+    add_service_errors,
+    explain_stale_edit,
+    paginate,
+    query_without_page,
+    workspace_view,
+)
 
 
-@login_required
-@permission_required("accounts.access_workspace", raise_exception=True)
+@workspace_view
 def my_day(request: HttpRequest) -> HttpResponse:
-    return render(request, "relations/workspace_base.html")
+    """Open actions of the user: overdue first, then today, then later."""
+    today = timezone.localdate()
+    actions = list(selectors.my_day(request.user))
+    groups = [
+        ("overdue", _("Overdue"), [a for a in actions if a.due_on < today]),
+        ("today", _("Today"), [a for a in actions if a.due_on == today]),
+        ("later", _("Later"), [a for a in actions if a.due_on > today]),
+    ]
+    return render(request, "relations/my_day.html", {
+        "groups": groups, "today": today, "done_form": DoneForm(), "count": len(actions)})
+
+
+# --- employers -----------------------------------------------------------------------------
+
+@workspace_view
+def employer_list(request: HttpRequest) -> HttpResponse:
+    queryset = selectors.visible_employers(request.user).select_related("owner")
+    filterset = EmployerFilter(request.GET or None, queryset=queryset)
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    if request.GET.get("bestand") in ("csv", "xlsx"):
+        from .exports import export_employers
+
+        return export_employers(rows, request.GET["bestand"])
+    return render(request, "relations/employer_list.html", {
+        "filter": filterset, "page": paginate(request, rows),
+        "query": query_without_page(request)})
+
+
+@workspace_view
+def employer_create(request: HttpRequest) -> HttpResponse:
+    form = EmployerForm(request.POST or None, initial={"owner": request.user.pk})
+    if request.method == "POST" and form.is_valid():
+        try:
+            employer = services.create_employer(by=request.user, **form.changes())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Employer saved."))
+            return redirect("relations:employer_detail", pk=employer.pk)
+    return render(request, "relations/employer_form.html", {"form": form})
+
+
+@workspace_view
+def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    employer = get_object_or_404(selectors.visible_employers(request.user), pk=pk)
+    form = EmployerForm(request.POST or None, instance=employer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_employer(employer.pk, by=request.user,
+                                     expected_version=form.cleaned_data["version"],
+                                     **form.changes())
+        except services.StaleEdit:
+            explain_stale_edit(form, Employer.objects.get(pk=pk))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("relations:employer_detail", pk=pk)
+    return render(request, "relations/employer_form.html", {"form": form, "employer": employer})
+
+
+def _relation_context(request: HttpRequest, relation, **forms) -> dict:
+    return {
+        "timeline": selectors.timeline(relation),
+        "actions": selectors.open_actions(relation),
+        "moment_form": forms.get("moment_form") or ContactMomentForm(),
+        "action_form": forms.get("action_form") or NextActionForm(user=request.user),
+        "done_form": DoneForm(),
+        "today": timezone.localdate(),
+    }
+
+
+@workspace_view
+def employer_detail(request: HttpRequest, pk: int, **forms) -> HttpResponse:
+    employer = get_object_or_404(
+        selectors.visible_employers(request.user).select_related("owner"), pk=pk)
+    return render(request, "relations/employer_detail.html", {
+        "employer": employer, "contacts": employer.contacts.all(),
+        "contact_form": forms.get("contact_form") or ContactPersonForm(),
+        **_relation_context(request, employer, **forms)})
+
+
+@workspace_view
+@require_POST
+def contact_person_add(request: HttpRequest, pk: int) -> HttpResponse:
+    employer = get_object_or_404(selectors.visible_employers(request.user), pk=pk)
+    form = ContactPersonForm(request.POST)
+    if form.is_valid():
+        services.add_contact_person(employer, **form.cleaned_data)
+        messages.success(request, _("Contact person added."))
+        return redirect("relations:employer_detail", pk=pk)
+    return employer_detail(request, pk, contact_form=form)
+
+
+@workspace_view
+@require_POST
+def contact_person_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(ContactPerson.objects.select_related("employer"), pk=pk)
+    services.remove_contact_person(person)
+    messages.success(request, _("Contact person removed."))
+    return redirect("relations:employer_detail", pk=person.employer_id)
+
+
+# --- contact moments and next actions (employers and candidates) ---------------------------
+
+def _relation_or_404(request: HttpRequest, kind: str, pk: int) -> Employer | Candidate:
+    if kind == "werkgevers":
+        return get_object_or_404(selectors.visible_employers(request.user), pk=pk)
+    return get_object_or_404(selectors.visible_candidates(request.user), pk=pk)
+
+
+def _back_to(relation) -> HttpResponse:
+    if isinstance(relation, Employer):
+        return redirect("relations:employer_detail", pk=relation.pk)
+    return redirect("relations:candidate_detail", pk=relation.pk)
+
+
+def _detail_with(request: HttpRequest, relation, **forms) -> HttpResponse:
+    from .views_candidates import candidate_detail
+
+    view = employer_detail if isinstance(relation, Employer) else candidate_detail
+    return view(request, relation.pk, **forms)
+
+
+@workspace_view
+@require_POST
+def contact_moment_add(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    relation = _relation_or_404(request, kind, pk)
+    form = ContactMomentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.log_contact_moment(relation, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Contact moment saved."))
+            return _back_to(relation)
+    return _detail_with(request, relation, moment_form=form)
+
+
+@workspace_view
+@require_POST
+def next_action_add(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    relation = _relation_or_404(request, kind, pk)
+    form = NextActionForm(request.POST, user=request.user)
+    if form.is_valid():
+        services.plan_next_action(relation, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Next action planned."))
+        return _back_to(relation)
+    return _detail_with(request, relation, action_form=form)
+
+
+@workspace_view
+@require_POST
+def next_action_done(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark done; logs a contact moment. Only for actions on relations the user may see."""
+    action = get_object_or_404(NextAction, pk=pk)
+    # Checked through the relation: an unshared colleague's candidate is a 404, not a 403.
+    _relation_or_404(request, "werkgevers" if action.employer_id else "kandidaten",
+                     action.employer_id or action.candidate_id)
+    form = DoneForm(request.POST)
+    form.is_valid()
+    with transaction.atomic():
+        services.complete_next_action(action.pk, by=request.user,
+                                      summary=form.cleaned_data.get("summary", ""))
+    messages.success(request, _("Action done and logged in the timeline."))
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/werkplek/") and "//" not in next_url:
+        return redirect(next_url)
+    return redirect("workspace")

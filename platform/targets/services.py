@@ -5,21 +5,24 @@ from django.utils import timezone
 
 from tenants.models import Municipality
 
+from relations.selectors import new_employer_contacts
+
 from .models import TargetProgress
 
 
 def recount_target_progress() -> TargetProgress:
     """Recount today's progress of the current municipality. Idempotent: one row per day.
 
-    Employers, placements and work-experience places arrive with later issues; until then the
-    counts are zero and only the targets are copied.
+    New employer contacts: employers whose first contact moment falls inside the project
+    period. Placements and work-experience places arrive with the meetup issue.
     """
     # connection.tenant may be a stand-in (schema_context); read the real row.
     municipality = Municipality.objects.get(schema_name=connection.schema_name)
     progress, _ = TargetProgress.objects.update_or_create(
         day=timezone.localdate(),
         defaults={
-            "employer_contacts": 0,
+            "employer_contacts": new_employer_contacts(
+                municipality.period_start, municipality.period_end),
             "regular_jobs": 0,
             "work_experience_places": 0,
             "target_employer_contacts": municipality.target_employer_contacts,

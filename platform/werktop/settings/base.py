@@ -226,6 +226,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 # Queues by urgency: mail a person is waiting for, ordinary work, long-running reports.
 CELERY_TASK_ROUTES = {
     "targets.*": {"queue": "background"},  # task names are "<app>.<task>", not module paths
+    "relations.delete_expired_*": {"queue": "background"},
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -243,4 +244,13 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}
+
+# --- API (relations, read-only) ----------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 25,
+    "UNAUTHENTICATED_USER": None,
 }

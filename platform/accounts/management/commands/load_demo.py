@@ -8,6 +8,7 @@ from django_tenants.utils import schema_context, tenant_context
 from accounts.models import User
 from accounts.roles import ROLES, Role
 from accounts.services import create_user_with_role
+from relations.demo import load_demo_relations
 from targets.services import recount_target_progress
 from tenants.models import DEFAULT_BRAND_COLOUR, Municipality
 from tenants.services import ensure_national_site, provision_municipality, set_brand_colour
@@ -51,6 +52,10 @@ class Command(BaseCommand):
             with tenant_context(municipality):
                 for role, prefix, first, last in MUNICIPAL_USERS:
                     self._user(demo_email(prefix, municipality), role, first, last)
+                load_demo_relations(
+                    User.objects.get(email=demo_email("relatiemanager", municipality)),
+                    User.objects.get(email=demo_email("coordinator", municipality)),
+                    municipality.slug)
                 recount_target_progress()
         self._print_summary()
 
