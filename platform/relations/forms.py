@@ -7,7 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Candidate, ContactMoment, ContactPerson, Employer, NextAction, Weekday
 from .reference import LADDER_CHOICES, SBI_CHOICES, ZRM_DOMAIN_CHOICES, ZRM_LEVEL_CHOICES
-from .validators import normalise_kvk, normalise_postcode, validate_not_in_future
+from .validators import (
+    normalise_kvk,
+    normalise_postcode,
+    validate_not_in_future,
+    validate_postcode,
+)
 
 User = get_user_model()
 
@@ -41,14 +46,24 @@ class VersionedForm(forms.ModelForm):
                 if name in self.cleaned_data}
 
 
+def postcode_field() -> forms.CharField:
+    """Room for sloppy input ('2711  ab '): the Dutch message explains the format instead of
+    a bare 'at most 7 characters'."""
+    return forms.CharField(label=_("Postcode"), max_length=20, required=False,
+                           validators=[validate_postcode],
+                           widget=forms.TextInput(attrs={"autocomplete": "postal-code"}))
+
+
 class EmployerForm(VersionedForm):
+    postcode = postcode_field()
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Employer
         fields = ["name", "kvk_number", "sector", "size_class", "street_address", "postcode",
                   "city", "website", "owner", "status"]
         widgets = {"kvk_number": forms.TextInput(attrs={"inputmode": "numeric",
-                                                         "autocomplete": "off"}),
-                   "postcode": forms.TextInput(attrs={"autocomplete": "postal-code"})}
+                                                         "autocomplete": "off"})}
 
     def clean_kvk_number(self) -> str:
         return normalise_kvk(self.cleaned_data["kvk_number"])
@@ -65,6 +80,7 @@ class ContactPersonForm(forms.ModelForm):
 
 
 class CandidateForm(VersionedForm):
+    postcode = postcode_field()
     days_available = forms.MultipleChoiceField(
         label=_("Days available"), choices=Weekday.choices, required=False,
         widget=forms.CheckboxSelectMultiple)

@@ -280,7 +280,7 @@ def plan_next_action(relation: Employer | Candidate, *, description: str, due_on
 @transaction.atomic
 def complete_next_action(action_id: int, *, by, summary: str = "") -> NextAction:
     """Mark an action done and log it as a contact moment. Doing it twice changes nothing."""
-    action = NextAction.objects.select_for_update().select_related(
+    action = NextAction.objects.select_for_update(of=("self",)).select_related(
         "employer", "candidate").get(pk=action_id)
     if action.done_at is not None:
         return action
