@@ -55,7 +55,7 @@ def running(args: list[str], ready) -> Iterator[subprocess.Popen]:
 
 
 @pytest.fixture
-def committed_user(django_db_blocker):
+def committed_user(django_db_setup, django_db_blocker):
     """make_user, committed for other processes; deleted again after the test."""
     made = []
 
@@ -74,7 +74,7 @@ def committed_user(django_db_blocker):
 
 
 @pytest.fixture
-def committed(django_db_blocker):
+def committed(django_db_setup, django_db_blocker):
     """Run ORM code outside the test transaction (reads see other processes' commits)."""
     @contextmanager
     def unblocked():

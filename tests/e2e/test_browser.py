@@ -83,7 +83,7 @@ def test_open_a_municipality_home_page_and_log_in(web_server, committed, committ
             page.get_by_label("Wachtwoord").fill(PASSWORD)
             page.get_by_role("button", name="Inloggen").click()
             expect(page).to_have_url(base + "/werkplek/")
-            expect(page.get_by_role("heading", level=1)).to_have_text("Werkplek")
+            expect(page.get_by_role("heading", level=1)).to_have_text("Mijn dag")
             expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
             assert_accessible(page)
 
