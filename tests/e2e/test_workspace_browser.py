@@ -72,7 +72,8 @@ def test_a_relationship_managers_day_on_a_phone(web_server, committed, committed
                 page.get_by_role("link", name="Werkgevers", exact=True).click()
                 page.get_by_role("textbox", name="Zoeken").fill("zwaan")
                 # htmx swaps the results without a page load; the URL follows.
-                expect(page).to_have_url(re.compile(r"/werkplek/werkgevers/\?q=zwaan"), timeout=5000)
+                expect(page).to_have_url(re.compile(r"/werkplek/werkgevers/\?q=zwaan"),
+                                         timeout=5000)
                 expect(page.get_by_role("link", name="Hotel De Zwaan")).to_be_visible()
                 page.get_by_role("textbox", name="Zoeken").fill("bestaat-niet")
                 expect(page.get_by_text("Geen werkgevers gevonden")).to_be_visible()

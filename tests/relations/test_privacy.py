@@ -1,6 +1,7 @@
 """Privacy built in: every view of a candidate file is logged, data can be exported and
 erased, closed files are deleted after the retention period."""
 
+import os
 from datetime import timedelta
 
 import pytest
@@ -11,7 +12,10 @@ from django_tenants.utils import tenant_context
 from audit.models import AuditEntry
 from relations import services
 from relations.models import Candidate, ContactMoment
-from relations.tasks import delete_expired_candidate_files, delete_expired_candidate_files_everywhere
+from relations.tasks import (
+    delete_expired_candidate_files,
+    delete_expired_candidate_files_everywhere,
+)
 from tenants.models import Municipality
 from tests.relations.conftest import logged_in, new_candidate
 
@@ -31,8 +35,9 @@ def views_logged(zoetermeer, candidate) -> list[AuditEntry]:
                                               object_id=str(candidate.pk)))
 
 
-@pytest.mark.parametrize("url", ["/werkplek/kandidaten/{pk}/", "/werkplek/kandidaten/{pk}/bewerken/",
-                                 "/api/v1/kandidaten/{pk}/", "/werkplek/kandidaten/{pk}/gegevens.json"])
+@pytest.mark.parametrize("url", [
+    "/werkplek/kandidaten/{pk}/", "/werkplek/kandidaten/{pk}/bewerken/",
+    "/api/v1/kandidaten/{pk}/", "/werkplek/kandidaten/{pk}/gegevens.json"])
 def test_every_view_of_a_candidate_file_is_logged(zoetermeer, alice, candidate, url):
     client = logged_in(zoetermeer, alice)
     response = client.get(url.format(pk=candidate.pk), REMOTE_ADDR="192.0.2.7")
@@ -72,8 +77,6 @@ def test_erasure_deletes_the_whole_file_and_keeps_only_a_trace(zoetermeer, carol
         assert not ContactMoment.objects.filter(candidate_id=candidate.pk).exists()
         entry = AuditEntry.objects.get(action="erase", object_id=str(candidate.pk))
         assert entry.detail == "verzoek van betrokkene"
-    import os
-
     assert not os.path.exists(cv_path)
 
 
