@@ -126,3 +126,23 @@ def test_a_cv_is_never_served_as_public_media(zoetermeer, alice, candidate, bob)
     assert download.status_code == 200
     assert logged_in(zoetermeer, bob).get(
         f"/werkplek/kandidaten/{candidate.pk}/cv/").status_code == 404
+
+
+def test_the_retention_run_is_on_the_nightly_schedule():
+    from werktop.celery import app
+
+    entry = app.conf.beat_schedule["delete-expired-candidate-files-nightly"]
+    assert entry["task"] == "relations.delete_expired_candidate_files_everywhere"
+
+
+def test_another_municipality_cannot_read_the_audit_log(zoetermeer, hilversum, alice, carol,
+                                                        candidate):
+    from accounts.roles import Role
+    from tests.conftest import make_user
+
+    logged_in(zoetermeer, alice).get(f"/werkplek/kandidaten/{candidate.pk}/")
+    dora = make_user(hilversum, Role.COORDINATOR, "dora@hilversum.example")
+    page = logged_in(hilversum, dora).get("/werkplek/logboek/")
+    assert page.status_code == 200 and b"alice@zoetermeer.example" not in page.content
+    with tenant_context(hilversum):
+        assert not AuditEntry.objects.exists()
