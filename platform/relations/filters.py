@@ -30,6 +30,16 @@ def postcode_area(queryset: QuerySet, _name: str, value: str) -> QuerySet:
     return queryset.filter(postcode__startswith=digits) if digits else queryset
 
 
+class StableOrderingFilter(filters.OrderingFilter):
+    """Sorting with the primary key as tie-breaker, so pages never repeat or skip rows."""
+
+    def filter(self, qs: QuerySet, value) -> QuerySet:
+        qs = super().filter(qs, value)
+        if value:
+            qs = qs.order_by(*qs.query.order_by, "pk")
+        return qs
+
+
 class WorkspaceFilterSet(filters.FilterSet):
     q = filters.CharFilter(label=_("Search"), method=search)
     owner = ColleagueFilter(label=_("Relationship manager"), queryset=lambda _request: workspace_users(),
@@ -44,7 +54,7 @@ class EmployerFilter(WorkspaceFilterSet):
     status = filters.ChoiceFilter(label=_("Status"), choices=Employer.Status.choices,
                                   empty_label=_("All"))
     sector = filters.ChoiceFilter(label=_("Sector"), choices=SBI_CHOICES, empty_label=_("All"))
-    sort = filters.OrderingFilter(
+    sort = StableOrderingFilter(
         label=_("Sort by"), empty_label=None,
         fields=(("name", "name"), ("first_contact_date", "first_contact"),
                 ("updated_at", "updated")),
@@ -68,7 +78,7 @@ class CandidateFilter(WorkspaceFilterSet):
                                empty_label=_("Any day"), method="filter_day")
     min_hours = filters.NumberFilter(label=_("At least hours a week"),
                                      field_name="hours_per_week", lookup_expr="gte")
-    sort = filters.OrderingFilter(
+    sort = StableOrderingFilter(
         label=_("Sort by"), empty_label=None,
         fields=(("last_name", "name"), ("programme_start", "programme_start"),
                 ("updated_at", "updated")),

@@ -47,8 +47,9 @@ def employer_list(request: HttpRequest) -> HttpResponse:
         from .exports import export_employers
 
         return export_employers(rows, request.GET["bestand"])
+    # The search text is only for the WHERE clause: keep the rows narrow for deep pages.
     return render(request, "relations/employer_list.html", {
-        "filter": filterset, "page": paginate(request, rows),
+        "filter": filterset, "page": paginate(request, rows.defer("search_text")),
         "query": query_without_page(request)})
 
 

@@ -163,3 +163,27 @@ def test_an_htmx_filter_request_gets_the_page_for_swapping(zoetermeer, alice):
     response = logged_in(zoetermeer, alice).get("/werkplek/werkgevers/?q=x",
                                                 HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and b'id="resultaten"' in response.content
+
+
+def test_relations_without_a_relationship_manager_are_shown(zoetermeer, alice, carol):
+    with tenant_context(zoetermeer):
+        employer = services.create_employer(by=alice, name="Zonder eigenaar",
+                                            kvk_number="87654321")
+        candidate = services.create_candidate(by=alice, first_name="Zonder",
+                                              last_name="Eigenaar")
+    client = logged_in(zoetermeer, carol)
+    for url in ("/werkplek/werkgevers/", "/werkplek/kandidaten/",
+                f"/werkplek/werkgevers/{employer.pk}/", f"/werkplek/kandidaten/{candidate.pk}/"):
+        assert client.get(url).status_code == 200, url
+
+
+def test_sorted_pages_neither_repeat_nor_skip_rows(zoetermeer, alice):
+    with tenant_context(zoetermeer):
+        for n in range(60):  # all with the same name: only the tie-breaker orders them
+            new_candidate(alice, email=f"s{n}@example.org")
+    client = logged_in(zoetermeer, alice)
+    seen = []
+    for page in (1, 2, 3):
+        response = client.get(f"/werkplek/kandidaten/?sort=-programme_start&pagina={page}")
+        seen += [c.pk for c in response.context["page"].object_list]
+    assert len(seen) == len(set(seen)) == 60
