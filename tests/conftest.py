@@ -32,6 +32,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: no rate-limit counters (allauth counts logins
+    per address in the cache) or cached pages from an earlier test."""
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _back_to_public_schema():
     """A request through the tenant middleware leaves the connection in that tenant's schema;
     every test starts and ends in the public schema."""

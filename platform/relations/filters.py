@@ -42,7 +42,8 @@ class StableOrderingFilter(filters.OrderingFilter):
 
 class WorkspaceFilterSet(filters.FilterSet):
     q = filters.CharFilter(label=_("Search"), method=search)
-    owner = ColleagueFilter(label=_("Relationship manager"), queryset=lambda _request: workspace_users(),
+    owner = ColleagueFilter(label=_("Relationship manager"),
+                            queryset=lambda _request: workspace_users(),
                             empty_label=_("Everyone"))
     postcode = filters.CharFilter(
         label=_("Postcode area"), method=postcode_area,

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import exports, selectors, services
 from .filters import EmployerFilter
 from .forms import ContactMomentForm, ContactPersonForm, DoneForm, EmployerForm, NextActionForm
 from .models import Candidate, ContactPerson, Employer, NextAction
@@ -44,9 +44,7 @@ def employer_list(request: HttpRequest) -> HttpResponse:
     filterset = EmployerFilter(request.GET or None, queryset=queryset)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
     if request.GET.get("bestand") in ("csv", "xlsx"):
-        from .exports import export_employers
-
-        return export_employers(rows, request.GET["bestand"])
+        return exports.export_employers(rows, request.GET["bestand"], request=request)
     # The search text is only for the WHERE clause: keep the rows narrow for deep pages.
     return render(request, "relations/employer_list.html", {
         "filter": filterset, "page": paginate(request, rows.defer("search_text")),

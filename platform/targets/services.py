@@ -3,9 +3,8 @@
 from django.db import connection
 from django.utils import timezone
 
-from tenants.models import Municipality
-
 from relations.selectors import new_employer_contacts
+from tenants.models import Municipality
 
 from .models import TargetProgress
 

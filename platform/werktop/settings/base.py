@@ -227,6 +227,9 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "targets.*": {"queue": "background"},  # task names are "<app>.<task>", not module paths
     "relations.delete_expired_*": {"queue": "background"},
+    # Someone is watching the import's progress bar.
+    "relations.validate_import": {"queue": "urgent"},
+    "relations.run_import": {"queue": "urgent"},
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
