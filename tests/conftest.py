@@ -22,13 +22,25 @@ ZOETERMEER, HILVERSUM = "GM0637", "GM0402"
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_test_environment, django_db_blocker):
+    """Always create the test database, also when only end-to-end tests are collected
+    (pytest-django's own fixture creates it only for tests that ask for `db`, and the e2e tests
+    must not: their data has to be committed for the web server and the worker to see it)."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    verbosity = request.config.option.verbose
     with django_db_blocker.unblock():
+        config = setup_databases(verbosity=verbosity, interactive=False, aliases={"default"})
+        assert connection.settings_dict["NAME"].startswith("test_")
         ensure_national_site()
         ensure_template_schema()
         for code in (ZOETERMEER, HILVERSUM):
             provision_municipality(code)
         cache.clear()
+    yield
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        teardown_databases(config, verbosity=verbosity)
 
 
 @pytest.fixture(autouse=True)
@@ -36,6 +48,24 @@ def _empty_cache():
     """Every test starts with an empty cache: no rate-limit counters (allauth counts logins
     per address in the cache) or cached pages from an earlier test."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _temporary_media(settings, tmp_path):
+    """Uploads of a test go to its own temporary folder, never to the real media folder.
+    django-tenants' storage caches its root and does not forget it when MEDIA_ROOT changes,
+    so the storages are rebuilt before and after."""
+    from django.core.files.storage import default_storage, storages
+    from django.utils.functional import empty
+
+    def rebuild() -> None:
+        storages._storages.clear()
+        default_storage._wrapped = empty
+
+    settings.MEDIA_ROOT = tmp_path
+    rebuild()
+    yield
+    rebuild()
 
 
 @pytest.fixture(autouse=True)
