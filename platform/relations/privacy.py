@@ -85,3 +85,18 @@ def delete_expired_candidate_files() -> int:
     for pk in expired_candidates().values_list("pk", flat=True):
         erased += erase_candidate(pk, reason="bewaartermijn verstreken")
     return erased
+
+
+ABANDONED_IMPORT_DAYS = 7
+
+
+def delete_abandoned_import_files() -> int:
+    """Spreadsheets of imports nobody finished are personal data too: gone after a week."""
+    from .import_models import ImportJob
+    from .imports import discard_file
+
+    cutoff = timezone.now() - timedelta(days=ABANDONED_IMPORT_DAYS)
+    jobs = list(ImportJob.objects.filter(created_at__lt=cutoff).exclude(file=""))
+    for job in jobs:
+        discard_file(job)
+    return len(jobs)

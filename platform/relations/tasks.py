@@ -21,12 +21,21 @@ def delete_expired_candidate_files() -> int:
     return privacy.delete_expired_candidate_files()
 
 
+@shared_task(name="relations.delete_abandoned_import_files")
+def delete_abandoned_import_files() -> int:
+    """Delete the uploaded spreadsheets of imports left unfinished for a week."""
+    _require_municipality("delete_abandoned_import_files")
+    return privacy.delete_abandoned_import_files()
+
+
 @shared_task(name="relations.delete_expired_candidate_files_everywhere")
 def delete_expired_candidate_files_everywhere() -> int:
-    """Beat entry point (nightly): one retention run per municipality, in its own schema."""
+    """Beat entry point (nightly): per municipality, in its own schema, the retention run and
+    the clean-up of abandoned import uploads."""
     schemas = list(Municipality.objects.participating().values_list("schema_name", flat=True))
     for schema_name in schemas:
         with schema_context(schema_name):
             delete_expired_candidate_files.delay()
+            delete_abandoned_import_files.delay()
     return len(schemas)
 from . import import_tasks as _import_tasks  # noqa: E402,F401  (registers the import tasks)

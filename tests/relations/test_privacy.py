@@ -146,3 +146,23 @@ def test_another_municipality_cannot_read_the_audit_log(zoetermeer, hilversum, a
     assert page.status_code == 200 and b"alice@zoetermeer.example" not in page.content
     with tenant_context(hilversum):
         assert not AuditEntry.objects.exists()
+
+
+def test_uploads_of_abandoned_imports_are_deleted_after_a_week(zoetermeer, alice):
+    from relations.import_models import ImportJob
+    from relations.tasks import delete_abandoned_import_files
+
+    with tenant_context(zoetermeer):
+        old = ImportJob.objects.create(kind="candidates", original_filename="a.csv",
+                                       created_by=alice)
+        old.file.save("a.csv", ContentFile(b"voornaam\nSamira\n"), save=True)
+        new = ImportJob.objects.create(kind="candidates", original_filename="b.csv",
+                                       created_by=alice)
+        new.file.save("b.csv", ContentFile(b"voornaam\nKees\n"), save=True)
+        ImportJob.objects.filter(pk=old.pk).update(
+            created_at=timezone.now() - timedelta(days=8))
+        path = old.file.path
+        assert delete_abandoned_import_files.delay().get() == 1
+        assert not os.path.exists(path)
+        assert ImportJob.objects.get(pk=old.pk).file == ""
+        assert ImportJob.objects.get(pk=new.pk).file

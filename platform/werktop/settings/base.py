@@ -226,7 +226,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 # Queues by urgency: mail a person is waiting for, ordinary work, long-running reports.
 CELERY_TASK_ROUTES = {
     "targets.*": {"queue": "background"},  # task names are "<app>.<task>", not module paths
-    "relations.delete_expired_*": {"queue": "background"},
+    "relations.delete_*": {"queue": "background"},
     # Someone is watching the import's progress bar.
     "relations.validate_import": {"queue": "urgent"},
     "relations.run_import": {"queue": "urgent"},
