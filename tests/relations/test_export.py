@@ -6,12 +6,9 @@ import io
 from datetime import date
 
 import pytest
-from django.core.cache import cache
-from django.core.files.storage import default_storage
 from django.http import Http404
 from django.test import RequestFactory
 from django.utils import timezone
-from django.utils.functional import empty
 from django_tenants.utils import tenant_context
 from openpyxl import load_workbook
 
@@ -23,15 +20,6 @@ from relations.import_models import ImportJob
 from relations.models import Candidate, Employer
 from tests.conftest import query_budget
 from tests.relations.test_import import ALICE, log_in, wizard
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    default_storage._wrapped = empty
-    yield tmp_path
-    default_storage._wrapped = empty
-    cache.clear()  # allauth counts logins per IP in the cache: leave no rate limit behind
 
 
 @pytest.fixture

@@ -9,9 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.cache import cache
-from django.core.files.storage import default_storage
 from django.utils import timezone
-from django.utils.functional import empty
 from django_tenants.utils import schema_context, tenant_context
 from openpyxl import Workbook
 
@@ -92,16 +90,6 @@ def confirm(client, municipality, job: ImportJob) -> ImportJob:
     assert response.status_code == 302
     with tenant_context(municipality):
         return ImportJob.objects.get(pk=job.pk)
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    """Uploads go to a temporary MEDIA_ROOT (the storage caches its root: rebuild it)."""
-    settings.MEDIA_ROOT = tmp_path
-    default_storage._wrapped = empty
-    yield tmp_path
-    default_storage._wrapped = empty
-    cache.clear()  # allauth counts logins per IP in the cache: leave no rate limit behind
 
 
 @pytest.fixture
