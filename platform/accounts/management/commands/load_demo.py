@@ -8,10 +8,11 @@ from django_tenants.utils import schema_context, tenant_context
 from accounts.models import User
 from accounts.roles import ROLES, Role
 from accounts.services import create_user_with_role
+from cms.services import set_branding
 from relations.demo import load_demo_relations
 from targets.services import recount_target_progress
 from tenants.models import DEFAULT_BRAND_COLOUR, Municipality
-from tenants.services import ensure_national_site, provision_municipality, set_brand_colour
+from tenants.services import ensure_national_site, provision_municipality
 
 DEMO_PASSWORD = "werktop-demo-2026"  # noqa: S105 - fictitious demo accounts, documented
 # Zoetermeer, Hilversum, Zaanstad, each with a brand colour that keeps white text at AA contrast.
@@ -47,9 +48,9 @@ class Command(BaseCommand):
             municipality = Municipality.objects.filter(cbs_code=code).first()
             if municipality is None:
                 municipality = provision_municipality(code)
-            if municipality.brand_colour == DEFAULT_BRAND_COLOUR:  # leave a chosen colour alone
-                set_brand_colour(municipality, DEMO_MUNICIPALITIES[code])
             with tenant_context(municipality):
+                if municipality.brand_colour == DEFAULT_BRAND_COLOUR:  # keep a chosen colour
+                    set_branding(brand_colour=DEMO_MUNICIPALITIES[code])
                 for role, prefix, first, last in MUNICIPAL_USERS:
                     self._user(demo_email(prefix, municipality), role, first, last)
                 load_demo_relations(
