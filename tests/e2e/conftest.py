@@ -23,8 +23,12 @@ def process_env() -> dict[str, str]:
     """Environment for a subprocess that must use the test database and test Redis."""
     db = connection.settings_dict
     url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    from django.conf import settings
+
+    # The same (per-test, temporary) media folder as the test process.
     return {**os.environ, "DJANGO_SETTINGS_MODULE": "werktop.settings.test",
-            "DATABASE_URL": url, "CELERY_TASK_ALWAYS_EAGER": "false"}
+            "DATABASE_URL": url, "CELERY_TASK_ALWAYS_EAGER": "false",
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT)}
 
 
 def free_port() -> int:
