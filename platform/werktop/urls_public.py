@@ -3,12 +3,14 @@
 from django.urls import path
 
 from accounts import views as account_views
+from cms import seo
 
 from . import views
 from .urls_common import urlpatterns as common
 
 urlpatterns = [
     path("", views.national_home, name="national_home"),
+    path("robots.txt", seo.robots_txt, name="robots_txt"),
     path("ministerie/", account_views.ministry_dashboard, name="ministry_dashboard"),
     path("beheer/", account_views.operator_home, name="operator_home"),
     *common,

@@ -37,6 +37,8 @@ SHARED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",  # the sitemap.xml template (wagtail.contrib.sitemaps uses it)
+    "django_ratelimit",  # per-address limits on public forms (cms.antispam); no models
     "accounts",
     "allauth",
     "allauth.account",
@@ -56,6 +58,7 @@ TENANT_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -118,6 +121,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "werktop.middleware.TenantRedirectMiddleware",
+    # Turns django-ratelimit's Ratelimited into the 429 page (RATELIMIT_VIEW).
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 TEMPLATES = [
@@ -184,6 +189,20 @@ CACHES = {
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="werktop"),
     }
 }
+# Wagtail looks image renditions up in this cache before asking the database. Same Redis, same
+# per-schema keys; a rendition's key holds the file's hash, so entries never go stale.
+CACHES["renditions"] = {**CACHES["default"], "TIMEOUT": 24 * 60 * 60}
+# Anonymous portal pages are cached per municipality for this long and purged on publish
+# (cms.caching); 0 switches the page cache off.
+PORTAL_PAGE_CACHE_SECONDS = env.int("PORTAL_PAGE_CACHE_SECONDS", default=10 * 60)
+
+# Public forms (cms.antispam.public_form): counters in the default cache, so per schema.
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_VIEW = "cms.antispam.rate_limited"
+# Behind a reverse proxy REMOTE_ADDR is the proxy's address, so every visitor would share one
+# counter: name the request.META key in which the proxy puts the client's address (a header it
+# overwrites, e.g. HTTP_X_REAL_IP). Empty: REMOTE_ADDR.
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(REPO_DIR / ".local" / "static")))
@@ -208,7 +227,12 @@ USE_TZ = True
 WAGTAIL_SITE_NAME = "Werktop"
 # No WAGTAILADMIN_BASE_URL: there is no single admin host. Wagtail then takes the root URL of
 # the current schema's default Site, so notification e-mails link to the right municipality.
-SILENCED_SYSTEM_CHECKS = ["wagtailadmin.W003"]
+SILENCED_SYSTEM_CHECKS = [
+    "wagtailadmin.W003",
+    # django-ratelimit only knows django-redis by name; Django's own Redis cache increments
+    # atomically (Redis INCR) too.
+    "django_ratelimit.W001",
+]
 # Port in the Wagtail Site of each portal: 80 gives http:// URLs, 443 https:// (production).
 PORTAL_PORT = env.int("PORTAL_PORT", default=80)
 WAGTAIL_I18N_ENABLED = False

@@ -15,6 +15,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = env.str("TEST_CELERY_BROKER_URL", default=f"redis://127.0.0.1:{REDIS_PORT}/7")
 CELERY_RESULT_BACKEND = env.str("TEST_CELERY_RESULT_BACKEND", default=f"redis://127.0.0.1:{REDIS_PORT}/8")
 CACHES["default"]["LOCATION"] = env.str("TEST_REDIS_URL", default=f"redis://127.0.0.1:{REDIS_PORT}/9")
+CACHES["renditions"]["LOCATION"] = CACHES["default"]["LOCATION"]
 STORAGES = {
     "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
