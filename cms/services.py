@@ -4,7 +4,7 @@ import json
 
 from django.conf import settings
 from django.utils import timezone
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from tenants.models import Municipality
 
@@ -90,6 +90,7 @@ ACCESSIBILITY_BODY = (
 def create_default_portal(municipality: Municipality, *, hostname: str) -> Site:
     """Create the Dutch page tree, the Wagtail site and the branding of a new municipality."""
     name = municipality.name
+    Locale.objects.get_or_create(language_code="en")  # Dutch exists already (Wagtail's default)
     root = Page.get_first_root_node()
     home = root.add_child(instance=HomePage(
         title=f"Werk in {name}", slug="home", intro=default_home_intro(name),

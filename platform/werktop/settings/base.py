@@ -59,6 +59,8 @@ TENANT_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -225,6 +227,10 @@ USE_TZ = True
 
 # --- Wagtail -----------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Werktop"
+# Dutch pages first; editors may add English translations (Wagtail's own i18n). Visitors who
+# chose English with the language switch get the English page where there is one.
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 # No WAGTAILADMIN_BASE_URL: there is no single admin host. Wagtail then takes the root URL of
 # the current schema's default Site, so notification e-mails link to the right municipality.
 SILENCED_SYSTEM_CHECKS = [
@@ -235,8 +241,6 @@ SILENCED_SYSTEM_CHECKS = [
 ]
 # Port in the Wagtail Site of each portal: 80 gives http:// URLs, 443 https:// (production).
 PORTAL_PORT = env.int("PORTAL_PORT", default=80)
-WAGTAIL_I18N_ENABLED = False
-WAGTAIL_CONTENT_LANGUAGES = [("nl", "Nederlands")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
