@@ -232,6 +232,11 @@ class Branding(BaseSiteSetting):
 
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
+        from django.core.cache import cache
+
+        from .templatetags.portal_tags import BRANDING_KEY
+
+        cache.delete(BRANDING_KEY)
         # The platform (stylesheet, national site) reads the colour from the municipality.
         from tenants.models import Municipality
         from tenants.services import set_brand_colour

@@ -101,3 +101,18 @@ def test_documents_are_not_served_as_raw_media(zoetermeer, settings, tmp_path):
     with tenant_context(zoetermeer):
         name = default_storage.save("documents/intern.pdf", ContentFile(b"%PDF intern"))
     assert client_for(zoetermeer).get(f"/media/gm0637/{name}").status_code == 404
+
+
+def test_content_type_ids_are_the_same_in_every_schema(zoetermeer, hilversum):
+    """werktop.db keeps Django's ContentType cache across schemas; that is only right because
+    the content-type table is shared (public schema only)."""
+    from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
+
+    assert "django.contrib.contenttypes" not in settings.TENANT_APPS
+    ids = set()
+    for municipality in (zoetermeer, hilversum):
+        with tenant_context(municipality):
+            ContentType.objects.clear_cache()
+            ids.add(ContentType.objects.get(app_label="relations", model="candidate").pk)
+    assert len(ids) == 1

@@ -1,21 +1,51 @@
-"""The portal's menu: the pages under the home page that editors put in the menu."""
+"""The portal's menu and the municipality's name and logo in the header."""
 
 from django import template
-from wagtail.models import Page, Site
+from django.core.cache import cache
+from wagtail.models import Page
 
 register = template.Library()
+
+HOME_DEPTH = 2  # the root node is depth 1; each language's home page is depth 2
+BRANDING_KEY = "portal:branding"
 
 
 @register.inclusion_tag("cms/portal_menu.html", takes_context=True)
 def portal_menu(context) -> dict:
+    """The pages under this page's home page that editors put in the menu: one query. The home
+    page is found from the current page's tree path, so English pages get the English menu."""
     request = context["request"]
     current = context.get("page")
-    site = Site.find_for_request(request)
     items = []
-    if site is not None:
-        root = site.root_page.localized
-        for page in Page.objects.child_of(root).live().in_menu().public():
-            url = page.get_url(request)
-            active = current is not None and current.path.startswith(page.path)
-            items.append({"title": page.title, "url": url, "active": active})
-    return {"items": items, "request": request}
+    if current is not None:
+        home_path = current.path[: HOME_DEPTH * Page.steplen]
+        children = Page.objects.filter(path__startswith=home_path, depth=HOME_DEPTH + 1)
+        for page in children.live().in_menu().order_by("path"):
+            items.append({"title": page.title, "url": page.get_url(request),
+                          "active": current.path.startswith(page.path)})
+    return {"items": items}
+
+
+def branding_values(request) -> dict:
+    """Name and logo chosen by the editors, cached per municipality (tenant-aware key) and
+    forgotten when the branding is saved."""
+    values = cache.get(BRANDING_KEY)
+    if values is None:
+        from cms.models import Branding
+
+        branding = Branding.for_request(request)
+        values = {"display_name": branding.display_name, "logo_id": branding.logo_id,
+                  "logo_alt": branding.logo_alt}
+        cache.set(BRANDING_KEY, values, 300)
+    return values
+
+
+@register.inclusion_tag("cms/site_name.html", takes_context=True)
+def municipality_name(context) -> dict:
+    values = branding_values(context["request"])
+    logo = None
+    if values["logo_id"]:
+        from wagtail.images.models import Image
+
+        logo = Image.objects.filter(pk=values["logo_id"]).first()
+    return {"values": values, "logo": logo, "municipality": context["municipality"]}

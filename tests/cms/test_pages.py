@@ -131,3 +131,26 @@ def test_branding_refuses_a_colour_without_enough_contrast(zoetermeer):
     assert zoetermeer.brand_colour == "#8b0000"
     css = client_for(zoetermeer).get("/huisstijl.css").content
     assert b"#8b0000" in css
+
+
+def test_the_logo_and_name_chosen_by_the_editors_are_shown(zoetermeer):
+    with tenant_context(zoetermeer):
+        branding = Branding.for_site(Site.objects.get())
+        branding.display_name = "Zoetermeer Werkt"
+        branding.logo = Image.objects.create(title="logo", file=SimpleUploadedFile("l.png", PNG))
+        branding.logo_alt = "Logo van Zoetermeer Werkt"
+        branding.full_clean()
+        branding.save()
+    page = client_for(zoetermeer).get("/contact/").content.decode()
+    assert "Zoetermeer Werkt" in page and 'alt="Logo van Zoetermeer Werkt"' in page
+
+
+@pytest.mark.parametrize("path", ["/", *[f"/{slug}/" for slug in DEFAULT_TREE]])
+def test_every_page_type_renders_within_its_query_budget(zoetermeer, settings, path):
+    from tests.conftest import query_budget
+
+    settings.PORTAL_PAGE_CACHE_SECONDS = 0  # the real rendering, not a cache hit
+    client = client_for(zoetermeer)
+    client.get(path)  # warm per-process caches (site root paths, content types)
+    with query_budget(10):
+        assert client.get(path).status_code == 200

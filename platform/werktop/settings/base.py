@@ -103,7 +103,7 @@ REDIS_PORT = env.int("WERKTOP_REDIS_PORT", default=63799)
 DATABASES = {
     "default": {
         **env.db_url("DATABASE_URL", default=f"postgres://postgres@127.0.0.1:{PG_PORT}/werktop"),
-        "ENGINE": "django_tenants.postgresql_backend",
+        "ENGINE": "werktop.db",  # django-tenants backend, ContentType cache kept (see werktop/db)
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
