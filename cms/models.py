@@ -90,35 +90,37 @@ class ContactPage(Page):
         verbose_name = _("contact page")
 
 
-class MeetupIndexPage(Page):
-    """The published meetups (prettig gesprek) of the municipality, from matching_events."""
+class IndexPage(Page):
+    """A page with an introduction above a list (meetups, opportunities, stories)."""
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     max_count = 1
+
+    class Meta:
+        abstract = True
+
+
+class MeetupIndexPage(IndexPage):
+    """The published meetups (prettig gesprek) of the municipality, from matching_events."""
+
     subpage_types: list[str] = []
 
     class Meta:
         verbose_name = _("meetup overview")
 
 
-class OpportunityIndexPage(Page):
+class OpportunityIndexPage(IndexPage):
     """Open opportunities the employers agreed to publish, from matching_events."""
 
-    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    max_count = 1
     subpage_types: list[str] = []
 
     class Meta:
         verbose_name = _("opportunity overview")
 
 
-class StoryIndexPage(Page):
-    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+class StoryIndexPage(IndexPage):
     subpage_types = ["cms.StoryPage"]
-    max_count = 1
 
     class Meta:
         verbose_name = _("story overview")
