@@ -43,6 +43,7 @@ BASE_URL = os.environ.get("DATABASE_URL", f"postgres://postgres@127.0.0.1:{PG_PO
 BENCH_DB = os.environ.get("WERKTOP_BENCH_DB", "werktop_bench")
 os.environ["DATABASE_URL"] = BASE_URL.rsplit("/", 1)[0] + "/" + BENCH_DB
 
+from tests.benchmarks import bench_db  # noqa: E402
 from tests.benchmarks.relations_data import (  # noqa: E402
     BUSINESSES,
     CANDIDATES,
@@ -75,27 +76,16 @@ IMPORT_REFERENCE = "IMP-"
 
 # --- database and municipality -------------------------------------------------------------
 
-def admin_connect():
-    import psycopg
-
-    return psycopg.connect(BASE_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True)
-
-
 def recreate_database() -> None:
-    with admin_connect() as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
+    bench_db.recreate_database(BASE_URL, BENCH_DB)
 
 
 def drop_database() -> None:
-    with admin_connect() as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+    bench_db.drop_database(BASE_URL, BENCH_DB)
 
 
 def database_exists() -> bool:
-    with admin_connect() as conn:
-        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                            [BENCH_DB]).fetchone() is not None
+    return bench_db.database_exists(BASE_URL, BENCH_DB)
 
 
 def existing_municipality():
