@@ -32,7 +32,8 @@ ROLES: dict[Role, RoleSpec] = {
         "Coördinator",
         ("accounts.access_workspace", "accounts.view_all_candidates", "accounts.manage_targets"),
     ),
-    Role.EDITOR: RoleSpec("Redacteur", ("accounts.edit_portal", *WAGTAIL_EDIT)),
+    Role.EDITOR: RoleSpec("Redacteur", ("accounts.edit_portal", "cms.change_branding",
+                                        *WAGTAIL_EDIT)),
     Role.EMPLOYER: RoleSpec("Werkgever", ("accounts.access_employer_portal",)),
     Role.CANDIDATE: RoleSpec("Kandidaat", ("accounts.access_candidate_portal",)),
     Role.MINISTRY_ANALYST: RoleSpec(
@@ -44,6 +45,11 @@ ROLES: dict[Role, RoleSpec] = {
 
 # Page permissions an editor gets on the whole page tree of their municipality.
 EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+# Image and document permissions on the root collection (Wagtail grants these per collection).
+EDITOR_COLLECTION_PERMISSIONS = {
+    "wagtailimages": ("add_image", "change_image", "choose_image"),
+    "wagtaildocs": ("add_document", "change_document", "choose_document"),
+}
 
 
 def roles_for_schema(schema_name: str) -> list[Role]:
@@ -82,6 +88,16 @@ def _grant_editor_page_permissions() -> None:
         content_type__app_label="wagtailcore", codename__in=EDITOR_PAGE_PERMISSIONS
     ):
         GroupPagePermission.objects.get_or_create(group=editors, page=root, permission=perm)
+    from wagtail.models import Collection, GroupCollectionPermission
+
+    collection = Collection.get_first_root_node()
+    if collection is None:
+        return
+    for app_label, codenames in EDITOR_COLLECTION_PERMISSIONS.items():
+        for perm in Permission.objects.filter(content_type__app_label=app_label,
+                                              codename__in=codenames):
+            GroupCollectionPermission.objects.get_or_create(
+                group=editors, collection=collection, permission=perm)
 
 
 def group_name(role: Role) -> str:

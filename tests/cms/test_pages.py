@@ -154,3 +154,19 @@ def test_every_page_type_renders_within_its_query_budget(zoetermeer, settings, p
     client.get(path)  # warm per-process caches (site root paths, content types)
     with query_budget(10):
         assert client.get(path).status_code == 200
+
+
+def test_an_editor_can_upload_images_and_change_the_branding(zoetermeer):
+    client = _editor_client(zoetermeer, "editor3@zoetermeer.example")
+    assert client.get("/cms-beheer/images/add/").status_code == 200
+    assert client.get("/cms-beheer/documents/add/").status_code == 200
+    with tenant_context(zoetermeer):
+        site_id = Site.objects.get().pk
+    response = client.post(f"/cms-beheer/settings/cms/branding/{site_id}/", {
+        "display_name": "", "logo": "", "logo_alt": "", "brand_colour": "#eeeeee"})
+    assert response.status_code == 200 and "4,5:1" in response.content.decode()
+    response = client.post(f"/cms-beheer/settings/cms/branding/{site_id}/", {
+        "display_name": "", "logo": "", "logo_alt": "", "brand_colour": "#003366"})
+    assert response.status_code == 302
+    zoetermeer.refresh_from_db()
+    assert zoetermeer.brand_colour == "#003366"
