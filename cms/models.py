@@ -1,7 +1,9 @@
 """Portal pages of a municipality, edited by its editors in the Wagtail admin, and the
 municipality's branding (a site setting)."""
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -14,6 +16,7 @@ from werktop.colours import contrast_ratio
 from .blocks import RICH_TEXT_FEATURES, BodyBlock
 
 ACCESSIBILITY_SLUG = "toegankelijkheidsverklaring"
+BRANDING_KEY = "portal:branding"  # the header's name and logo, cached per municipality
 PRIVACY_SLUG = "privacyverklaring"
 
 
@@ -215,8 +218,6 @@ class Branding(BaseSiteSetting):
     def clean(self) -> None:
         super().clean()
         errors = {}
-        from django.core.validators import RegexValidator
-
         try:
             RegexValidator(r"^#[0-9a-fA-F]{6}$")(self.brand_colour)
         except ValidationError:
@@ -234,10 +235,6 @@ class Branding(BaseSiteSetting):
 
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
-        from django.core.cache import cache
-
-        from .templatetags.portal_tags import BRANDING_KEY
-
         cache.delete(BRANDING_KEY)
         # The platform (stylesheet, national site) reads the colour from the municipality.
         from tenants.models import Municipality

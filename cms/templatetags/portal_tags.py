@@ -2,12 +2,14 @@
 
 from django import template
 from django.core.cache import cache
+from wagtail.images.models import Image
 from wagtail.models import Page
+
+from cms.models import BRANDING_KEY, Branding
 
 register = template.Library()
 
 HOME_DEPTH = 2  # the root node is depth 1; each language's home page is depth 2
-BRANDING_KEY = "portal:branding"
 
 
 @register.inclusion_tag("cms/portal_menu.html", takes_context=True)
@@ -31,8 +33,6 @@ def branding_values(request) -> dict:
     forgotten when the branding is saved."""
     values = cache.get(BRANDING_KEY)
     if values is None:
-        from cms.models import Branding
-
         branding = Branding.for_request(request)
         values = {"display_name": branding.display_name, "logo_id": branding.logo_id,
                   "logo_alt": branding.logo_alt}
@@ -45,7 +45,5 @@ def municipality_name(context) -> dict:
     values = branding_values(context["request"])
     logo = None
     if values["logo_id"]:
-        from wagtail.images.models import Image
-
         logo = Image.objects.filter(pk=values["logo_id"]).first()
     return {"values": values, "logo": logo, "municipality": context["municipality"]}

@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 
 from .import_rows import Importer, bulk_update_changed, changed_fields, snapshot
 from .models import Candidate, LadderStep
-from .selectors import sees_all_candidates
-from .services import candidate_search_text
-from .validators import normalise_postcode
+from .rules import is_coordinator
+from .services import candidate_search_text, normalise_candidate, set_closed_at
 
 FIELDS = ["first_name", "last_name", "email", "phone", "year_of_birth", "postcode",
           "languages", "driving_licence", "hours_per_week", "travel_radius_km", "talents",
@@ -49,7 +48,7 @@ class CandidateImport(Importer):
         for candidate in candidates:
             if candidate.email:
                 self.by_email[candidate.email.upper()].append(candidate)
-        if sees_all_candidates(self.user):
+        if is_coordinator(self.user):
             self.visible = {c.pk for c in candidates}
         else:
             shared = Candidate.shared_with.through.objects.filter(
@@ -108,8 +107,7 @@ class CandidateImport(Importer):
                 setattr(candidate, name, values[name])
         if "owner" in values:
             candidate.owner_id = values["owner"]
-        candidate.postcode = normalise_postcode(candidate.postcode)
-        candidate.email = (candidate.email or "").strip()
+        normalise_candidate(candidate)
         only = None if target.new else set(values) & set(FIELDS)
         if self.full_clean(number, candidate, only=only, failed=failed,
                            exclude=["owner", "cv", "search_text", "version", "closed_at"]):
@@ -124,11 +122,7 @@ class CandidateImport(Importer):
         for target in self.targets:
             candidate = target.obj
             # As the services do: the date a file is closed, the search text, the ladder.
-            if candidate.status == Candidate.Status.CLOSED:
-                if target.previous_status != Candidate.Status.CLOSED:
-                    candidate.closed_at = now
-            else:
-                candidate.closed_at = None
+            set_closed_at(candidate, target.previous_status)
             candidate.search_text = candidate_search_text(candidate)
             if candidate.ladder_rung and candidate.ladder_rung != target.previous_rung:
                 steps.append(LadderStep(candidate=candidate, rung=candidate.ladder_rung,

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from .import_rows import Importer, bulk_update_changed, changed_fields, snapshot
 from .models import ContactMoment, ContactPerson, Employer
-from .services import employer_search_text
-from .validators import normalise_kvk, normalise_postcode, validate_not_in_future
+from .services import apply_contact, employer_search_text, normalise_employer
+from .validators import normalise_kvk, validate_not_in_future
 
 FIELDS = ["name", "kvk_number", "sector", "size_class", "street_address", "postcode", "city",
           "website", "status"]
@@ -84,8 +84,7 @@ class EmployerImport(Importer):
                 setattr(employer, name, values[name])
         if "owner" in values:
             employer.owner_id = values["owner"]
-        employer.kvk_number = normalise_kvk(employer.kvk_number)
-        employer.postcode = normalise_postcode(employer.postcode)
+        normalise_employer(employer)
         # A new employer's first row is checked whole (required fields); later rows and
         # existing employers only on what the row changes.
         only = None if target.new and not seen else set(values) & set(FIELDS)
@@ -137,15 +136,12 @@ class EmployerImport(Importer):
         unchanged, fields = 0, set()
         for target in targets:
             employer = target.obj
-            if target.first_contact and (employer.first_contact_date is None
-                                         or target.first_contact < employer.first_contact_date):
-                employer.first_contact_date = target.first_contact
+            # As logging a contact moment does: the first contact counts towards the target.
+            if target.first_contact and apply_contact(employer, target.first_contact):
                 moments.append(ContactMoment(
                     employer=employer, kind=ContactMoment.Kind.NOTE,
                     occurred_at=first_contact_moment(target.first_contact),
                     summary=_("First contact (from an import)."), author=self.user))
-            if employer.first_contact_date and employer.status == Employer.Status.PROSPECT:
-                employer.status = Employer.Status.IN_CONTACT  # as logging a contact does
             employer.search_text = employer_search_text(employer, target.contact_names)
             changed = set() if target.new else changed_fields(employer, target.before)
             if target.new:

@@ -4,16 +4,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
-
-from accounts.roles import Role, user_roles
 
 from .models import Candidate, ContactMoment, Employer, NextAction, ZrmAssessment, ZrmScore
 from .reference import ZRM_DOMAIN_CHOICES
-
-
-def sees_all_candidates(user) -> bool:
-    return Role.COORDINATOR in user_roles(user)
+from .rules import is_coordinator
 
 
 def visible_candidates(user) -> QuerySet[Candidate]:
@@ -21,7 +15,7 @@ def visible_candidates(user) -> QuerySet[Candidate]:
     candidates = Candidate.objects.all()
     if not user.is_authenticated or not user.has_perm("accounts.access_workspace"):
         return candidates.none()
-    if sees_all_candidates(user):
+    if is_coordinator(user):
         return candidates
     shared = Candidate.shared_with.through.objects.filter(
         candidate_id=OuterRef("pk"), user_id=user.pk)
@@ -90,7 +84,3 @@ def zrm_progress(assessments: list[ZrmAssessment]) -> list[DomainProgress]:
     latest = {s.domain: s.score for s in assessments[-1].scores.all()}
     return [DomainProgress(number, name, first.get(number), latest.get(number))
             for number, name in ZRM_DOMAIN_CHOICES]
-
-
-def is_overdue(action: NextAction) -> bool:
-    return action.done_at is None and action.due_on < timezone.localdate()

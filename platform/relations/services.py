@@ -52,15 +52,48 @@ def candidate_search_text(candidate: Candidate) -> str:
     return " ".join(p for p in parts if p).lower()
 
 
-def _clean_employer(employer: Employer) -> None:
+# --- derived fields (also used by the bulk import) ------------------------------------------
+
+def normalise_employer(employer: Employer) -> None:
     employer.kvk_number = normalise_kvk(employer.kvk_number)
     employer.postcode = normalise_postcode(employer.postcode)
+
+
+def normalise_candidate(candidate: Candidate) -> None:
+    candidate.postcode = normalise_postcode(candidate.postcode)
+    candidate.email = (candidate.email or "").strip()
+
+
+def set_closed_at(candidate: Candidate, previous_status: str | None) -> None:
+    """A file closed now gets today's closing time (retention counts from it); reopened, none."""
+    if candidate.status != Candidate.Status.CLOSED:
+        candidate.closed_at = None
+    elif previous_status != Candidate.Status.CLOSED:
+        candidate.closed_at = timezone.now()
+
+
+def apply_contact(employer: Employer, day: date) -> bool:
+    """A contact on `day`, in memory: the earliest contact is the first contact (the target
+    counts it), and a prospect is now in contact. True when the first contact date moved."""
+    if employer.status == Employer.Status.PROSPECT:
+        employer.status = Employer.Status.IN_CONTACT
+    if employer.first_contact_date is None or day < employer.first_contact_date:
+        employer.first_contact_date = day
+        return True
+    return False
+
+
+def _employer_search(employer: Employer) -> str:
+    return employer_search_text(employer, employer.contacts.values_list("name", flat=True))
+
+
+def _clean_employer(employer: Employer) -> None:
+    normalise_employer(employer)
     employer.full_clean()
 
 
 def _clean_candidate(candidate: Candidate) -> None:
-    candidate.postcode = normalise_postcode(candidate.postcode)
-    candidate.email = (candidate.email or "").strip()
+    normalise_candidate(candidate)
     candidate.full_clean(exclude=["shared_with"])
 
 
@@ -82,10 +115,13 @@ def _locked_current(model, pk: int, expected_version: int | None):
 def create_employer(*, by, contacts: Iterable[dict[str, str]] = (), **fields: Any) -> Employer:
     employer = Employer(**fields)
     _clean_employer(employer)
-    employer.search_text = employer_search_text(employer, [c["name"] for c in contacts])
     employer.save()
     for contact in contacts:
-        add_contact_person(employer, **contact)
+        person = ContactPerson(employer=employer, **contact)
+        person.full_clean()
+        person.save()
+    employer.search_text = _employer_search(employer)
+    Employer.objects.filter(pk=employer.pk).update(search_text=employer.search_text)
     return employer
 
 
@@ -95,16 +131,14 @@ def update_employer(employer_id: int, *, by, expected_version: int | None,
     employer = _locked_current(Employer, employer_id, expected_version)
     _apply(employer, changes)
     _clean_employer(employer)
-    employer.search_text = employer_search_text(
-        employer, employer.contacts.values_list("name", flat=True))
+    employer.search_text = _employer_search(employer)
     employer.version += 1
     employer.save()
     return employer
 
 
 def _refresh_employer_search(employer: Employer) -> None:
-    text = employer_search_text(employer, employer.contacts.values_list("name", flat=True))
-    Employer.objects.filter(pk=employer.pk).update(search_text=text)
+    Employer.objects.filter(pk=employer.pk).update(search_text=_employer_search(employer))
 
 
 @transaction.atomic
@@ -117,15 +151,6 @@ def add_contact_person(employer: Employer, **fields: str) -> ContactPerson:
 
 
 @transaction.atomic
-def update_contact_person(person: ContactPerson, **changes: str) -> ContactPerson:
-    _apply(person, changes)
-    person.full_clean()
-    person.save()
-    _refresh_employer_search(person.employer)
-    return person
-
-
-@transaction.atomic
 def remove_contact_person(person: ContactPerson) -> None:
     employer = person.employer
     person.delete()
@@ -134,18 +159,11 @@ def remove_contact_person(person: ContactPerson) -> None:
 
 # --- candidates ----------------------------------------------------------------------------
 
-def _status_dates(candidate: Candidate, previous_status: str | None) -> None:
-    if candidate.status == Candidate.Status.CLOSED and previous_status != candidate.status:
-        candidate.closed_at = timezone.now()
-    elif candidate.status != Candidate.Status.CLOSED:
-        candidate.closed_at = None
-
-
 @transaction.atomic
 def create_candidate(*, by, **fields: Any) -> Candidate:
     candidate = Candidate(**fields)
     _clean_candidate(candidate)
-    _status_dates(candidate, None)
+    set_closed_at(candidate, None)
     candidate.search_text = candidate_search_text(candidate)
     candidate.save()
     if candidate.ladder_rung:
@@ -161,7 +179,7 @@ def update_candidate(candidate_id: int, *, by, expected_version: int | None,
     previous_status, previous_rung = candidate.status, candidate.ladder_rung
     _apply(candidate, changes)
     _clean_candidate(candidate)
-    _status_dates(candidate, previous_status)
+    set_closed_at(candidate, previous_status)
     candidate.search_text = candidate_search_text(candidate)
     candidate.version += 1
     candidate.save()
@@ -255,16 +273,11 @@ def log_contact_moment(relation: Employer | Candidate, *, kind: str, occurred_at
 
 def _note_employer_contact(employer: Employer, day: date) -> None:
     employer = Employer.objects.select_for_update().get(pk=employer.pk)
-    changed = []
-    if employer.first_contact_date is None or day < employer.first_contact_date:
-        employer.first_contact_date = day
-        changed.append("first_contact_date")
-    if employer.status == Employer.Status.PROSPECT:
-        employer.status = Employer.Status.IN_CONTACT
-        changed.append("status")
-    if changed:
+    before = (employer.first_contact_date, employer.status)
+    apply_contact(employer, day)
+    if (employer.first_contact_date, employer.status) != before:
         Employer.objects.filter(pk=employer.pk).update(
-            **{field: getattr(employer, field) for field in changed})
+            first_contact_date=employer.first_contact_date, status=employer.status)
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,9 +10,12 @@ from django.core.paginator import Paginator
 from django.db.models import Model
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .services import stale_edit_message
+from . import selectors
+from .forms import ContactMomentForm, DoneForm, NextActionForm
+from .services import StaleEdit, stale_edit_message
 
 PAGE_SIZE = 25
 
@@ -29,6 +33,19 @@ def workspace_view(view: Callable) -> Callable:
     return wrapped
 
 
+def relation_context(request: HttpRequest, relation, **forms) -> dict:
+    """What the detail page of an employer or a candidate shows of its timeline and actions
+    (forms passed in are bound ones with errors, shown again)."""
+    return {
+        "timeline": selectors.timeline(relation),
+        "actions": selectors.open_actions(relation),
+        "moment_form": forms.get("moment_form") or ContactMomentForm(),
+        "action_form": forms.get("action_form") or NextActionForm(user=request.user),
+        "done_form": DoneForm(),
+        "today": timezone.localdate(),
+    }
+
+
 def paginate(request: HttpRequest, queryset, size: int = PAGE_SIZE):
     paginator = Paginator(queryset, size)
     return paginator.get_page(request.GET.get("pagina"))
@@ -38,6 +55,20 @@ def query_without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("pagina", None)
     return query.urlencode()
+
+
+def submit(form: Form, action: Callable[[], Any], *, reload: Callable[[], Model] | None = None):
+    """Run a service with a valid form's data. Its validation errors land on the form, and a
+    stale edit is explained with the record as it is now (`reload`); then None is returned
+    (services return what they saved, never None)
+    and the page is shown again with everything the user typed."""
+    try:
+        return action()
+    except StaleEdit:
+        explain_stale_edit(form, reload())
+    except ValidationError as error:
+        add_service_errors(form, error)
+    return None
 
 
 def add_service_errors(form: Form, error: ValidationError) -> None:

@@ -1,8 +1,6 @@
 """Workspace: my day, employers, contact moments and next actions."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,12 +12,13 @@ from .filters import EmployerFilter
 from .forms import ContactMomentForm, ContactPersonForm, DoneForm, EmployerForm, NextActionForm
 from .models import Candidate, ContactPerson, Employer, NextAction
 from .view_helpers import (
-    add_service_errors,
-    explain_stale_edit,
     paginate,
     query_without_page,
+    relation_context,
+    submit,
     workspace_view,
 )
+from .views_candidates import candidate_detail
 
 
 @workspace_view
@@ -55,11 +54,9 @@ def employer_list(request: HttpRequest) -> HttpResponse:
 def employer_create(request: HttpRequest) -> HttpResponse:
     form = EmployerForm(request.POST or None, initial={"owner": request.user.pk})
     if request.method == "POST" and form.is_valid():
-        try:
-            employer = services.create_employer(by=request.user, **form.changes())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        employer = submit(form, lambda: services.create_employer(by=request.user,
+                                                                 **form.changes()))
+        if employer:
             messages.success(request, _("Employer saved."))
             return redirect("relations:employer_detail", pk=employer.pk)
     return render(request, "relations/employer_form.html", {"form": form})
@@ -70,29 +67,12 @@ def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     employer = get_object_or_404(selectors.visible_employers(request.user), pk=pk)
     form = EmployerForm(request.POST or None, instance=employer)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.update_employer(employer.pk, by=request.user,
-                                     expected_version=form.cleaned_data["version"],
-                                     **form.changes())
-        except services.StaleEdit:
-            explain_stale_edit(form, Employer.objects.get(pk=pk))
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        if submit(form, lambda: services.update_employer(
+                pk, by=request.user, expected_version=form.cleaned_data["version"],
+                **form.changes()), reload=lambda: Employer.objects.get(pk=pk)):
             messages.success(request, _("Changes saved."))
             return redirect("relations:employer_detail", pk=pk)
     return render(request, "relations/employer_form.html", {"form": form, "employer": employer})
-
-
-def _relation_context(request: HttpRequest, relation, **forms) -> dict:
-    return {
-        "timeline": selectors.timeline(relation),
-        "actions": selectors.open_actions(relation),
-        "moment_form": forms.get("moment_form") or ContactMomentForm(),
-        "action_form": forms.get("action_form") or NextActionForm(user=request.user),
-        "done_form": DoneForm(),
-        "today": timezone.localdate(),
-    }
 
 
 @workspace_view
@@ -102,7 +82,7 @@ def employer_detail(request: HttpRequest, pk: int, **forms) -> HttpResponse:
     return render(request, "relations/employer_detail.html", {
         "employer": employer, "contacts": employer.contacts.all(),
         "contact_form": forms.get("contact_form") or ContactPersonForm(),
-        **_relation_context(request, employer, **forms)})
+        **relation_context(request, employer, **forms)})
 
 
 @workspace_view
@@ -141,8 +121,6 @@ def _back_to(relation) -> HttpResponse:
 
 
 def _detail_with(request: HttpRequest, relation, **forms) -> HttpResponse:
-    from .views_candidates import candidate_detail
-
     view = employer_detail if isinstance(relation, Employer) else candidate_detail
     return view(request, relation.pk, **forms)
 
@@ -153,11 +131,8 @@ def contact_moment_add(request: HttpRequest, kind: str, pk: int) -> HttpResponse
     relation = _relation_or_404(request, kind, pk)
     form = ContactMomentForm(request.POST)
     if form.is_valid():
-        try:
-            services.log_contact_moment(relation, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        if submit(form, lambda: services.log_contact_moment(relation, by=request.user,
+                                                            **form.cleaned_data)):
             messages.success(request, _("Contact moment saved."))
             return _back_to(relation)
     return _detail_with(request, relation, moment_form=form)
@@ -185,9 +160,8 @@ def next_action_done(request: HttpRequest, pk: int) -> HttpResponse:
                      action.employer_id or action.candidate_id)
     form = DoneForm(request.POST)
     form.is_valid()
-    with transaction.atomic():
-        services.complete_next_action(action.pk, by=request.user,
-                                      summary=form.cleaned_data.get("summary", ""))
+    services.complete_next_action(action.pk, by=request.user,
+                                  summary=form.cleaned_data.get("summary", ""))
     messages.success(request, _("Action done and logged in the timeline."))
     next_url = request.POST.get("next", "")
     if next_url.startswith("/werkplek/") and "//" not in next_url:

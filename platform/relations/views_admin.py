@@ -1,7 +1,7 @@
 """Coordinator screens: hand a portfolio over, read the audit log, set the retention period."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +13,11 @@ from tenants.services import set_candidate_retention
 
 from . import services
 from .forms import HandoverForm, RetentionForm
-from .view_helpers import add_service_errors, paginate, workspace_view
+from .view_helpers import (
+    paginate,
+    submit,
+    workspace_view,
+)
 
 
 def _require(request: HttpRequest, permission: str) -> None:
@@ -28,17 +32,14 @@ def handover(request: HttpRequest) -> HttpResponse:
     form = HandoverForm(data)
     if request.method == "POST" and "confirm" in request.POST and form.is_valid():
         selected = form.cleaned_data["scope"] == "selected"
-        try:
-            count = services.hand_over_portfolio(
+        count = submit(form, lambda: services.hand_over_portfolio(
                 by=request.user, from_user=form.cleaned_data["from_user"],
                 to_user=form.cleaned_data["to_user"],
                 employer_ids=[e.pk for e in form.cleaned_data["employers"]] if selected else None,
                 candidate_ids=[c.pk for c in form.cleaned_data["candidates"]]
                 if selected else None,
-                request=request)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+                request=request))
+        if count is not None:
             messages.success(request, _("%(count)s relations handed over.") % {"count": count})
             return redirect("relations:handover")
     return render(request, "relations/handover.html", {"form": form})

@@ -3,7 +3,7 @@
 import json
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,13 +17,12 @@ from .filters import CandidateFilter
 from .forms import CandidateForm, EraseForm, LadderForm, ShareForm, ZrmForm, workspace_users
 from .models import Candidate
 from .view_helpers import (
-    add_service_errors,
-    explain_stale_edit,
     paginate,
     query_without_page,
+    relation_context,
+    submit,
     workspace_view,
 )
-from .views import _relation_context
 
 # What the list shows: narrow rows keep sorting deep pages in memory (see the benchmark).
 LIST_COLUMNS = ("first_name", "last_name", "status", "ladder_rung", "hours_per_week", "postcode",
@@ -52,11 +51,9 @@ def candidate_create(request: HttpRequest) -> HttpResponse:
     form = CandidateForm(request.POST or None, request.FILES or None,
                          initial={"owner": request.user.pk})
     if request.method == "POST" and form.is_valid():
-        try:
-            candidate = services.create_candidate(by=request.user, **form.changes())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        candidate = submit(form, lambda: services.create_candidate(by=request.user,
+                                                                   **form.changes()))
+        if candidate:
             messages.success(request, _("Candidate saved."))
             return redirect("relations:candidate_detail", pk=candidate.pk)
     return render(request, "relations/candidate_form.html", {"form": form})
@@ -68,15 +65,9 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     record("view", "candidate", pk, request=request, detail="bewerken")
     form = CandidateForm(request.POST or None, request.FILES or None, instance=candidate)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.update_candidate(pk, by=request.user,
-                                      expected_version=form.cleaned_data["version"],
-                                      **form.changes())
-        except services.StaleEdit:
-            explain_stale_edit(form, Candidate.objects.get(pk=pk))
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        if submit(form, lambda: services.update_candidate(
+                pk, by=request.user, expected_version=form.cleaned_data["version"],
+                **form.changes()), reload=lambda: Candidate.objects.get(pk=pk)):
             messages.success(request, _("Changes saved."))
             return redirect("relations:candidate_detail", pk=pk)
     return render(request, "relations/candidate_form.html",
@@ -101,7 +92,7 @@ def candidate_detail(request: HttpRequest, pk: int, **forms) -> HttpResponse:
             exclude=[candidate.owner_id or 0, request.user.pk]),
         "ladder_form": forms.get("ladder_form") or LadderForm(
             initial={"on": timezone.localdate(), "rung": candidate.ladder_rung}),
-        **_relation_context(request, candidate, **forms)})
+        **relation_context(request, candidate, **forms)})
 
 
 @workspace_view
@@ -109,12 +100,9 @@ def zrm_add(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = _candidate_or_404(request, pk)
     form = ZrmForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.record_zrm_assessment(candidate, assessed_on=form.cleaned_data[
-                "assessed_on"], scores=form.scores(), by=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        if submit(form, lambda: services.record_zrm_assessment(
+                candidate, assessed_on=form.cleaned_data["assessed_on"], scores=form.scores(),
+                by=request.user)):
             messages.success(request, _("ZRM assessment saved."))
             return redirect("relations:candidate_detail", pk=pk)
     return render(request, "relations/zrm_form.html", {"form": form, "candidate": candidate})
