@@ -2,9 +2,10 @@
 spreadsheet cell becomes a value (Dutch and English spellings, Excel numbers and dates)."""
 
 import re
+import time
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl.utils.datetime import from_excel
 
 from .models import Candidate, Employer
 from .reference import LADDER_CHOICES, SBI_CHOICES
@@ -20,7 +22,6 @@ from .validators import normalise_kvk, normalise_postcode
 
 YES = {"ja", "j", "yes", "y", "true", "waar", "1", "x", "wel"}
 NO = {"nee", "n", "no", "false", "onwaar", "0", "geen", "niet"}
-EXCEL_EPOCH = date(1899, 12, 30)
 # What people call the SBI sections in their own lists (normalised, see normalise_header).
 SECTOR_ALIASES = {
     "landbouw": "A", "tuinbouw": "A", "visserij": "A", "industrie": "C", "productie": "C",
@@ -31,8 +32,7 @@ SECTOR_ALIASES = {
     "schoonmaak": "N", "overheid": "O", "onderwijs": "P", "zorg": "Q", "welzijn": "Q",
     "zorgenwelzijn": "Q", "cultuur": "R", "sport": "R", "recreatie": "R",
 }
-DATE_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
-DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T][0-9:.]+)?$")
+DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d")
 
 
 @dataclass(frozen=True)
@@ -216,18 +216,15 @@ def _date(value: Any) -> date:
         return value.date()
     if isinstance(value, date):
         return value
-    if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2958466:
-        return EXCEL_EPOCH + timedelta(days=int(value))  # an Excel serial day number
     text = cell_text(value)
-    try:
-        if match := DATE_DMY.match(text):
-            return date(int(match[3]), int(match[2]), int(match[1]))
-        if match := DATE_ISO.match(text):
-            return date(int(match[1]), int(match[2]), int(match[3]))
-        if re.fullmatch(r"\d{5}", text):
-            return EXCEL_EPOCH + timedelta(days=int(text))
-    except ValueError:
-        pass  # 31-02-2024 and the like
+    if re.fullmatch(r"\d{1,7}", text):  # an Excel serial day number (a cell not formatted)
+        return from_excel(int(text)).date()
+    day = re.split(r"[ T]", text, maxsplit=1)[0]  # "2024-11-23 00:00:00" from a spreadsheet
+    for pattern in DATE_FORMATS:
+        try:
+            return date(*time.strptime(day, pattern)[:3])
+        except ValueError:
+            continue  # another format, or 31-02-2024 and the like
     raise ValidationError(_("Enter a date as dd-mm-yyyy, for example 23-11-2024."),
                           code="date")
 
