@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -164,6 +165,7 @@ def next_action_done(request: HttpRequest, pk: int) -> HttpResponse:
                                   summary=form.cleaned_data.get("summary", ""))
     messages.success(request, _("Action done and logged in the timeline."))
     next_url = request.POST.get("next", "")
-    if next_url.startswith("/werkplek/") and "//" not in next_url:
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                       require_https=request.is_secure()):
         return redirect(next_url)
     return redirect("workspace")

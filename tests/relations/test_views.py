@@ -188,3 +188,13 @@ def test_sorted_pages_neither_repeat_nor_skip_rows(zoetermeer, alice):
         response = client.get(f"/werkplek/kandidaten/?sort=-programme_start&pagina={page}")
         seen += [c.pk for c in response.context["page"].object_list]
     assert len(seen) == len(set(seen)) == 60
+
+
+def test_done_never_redirects_to_another_site(zoetermeer, alice):
+    with tenant_context(zoetermeer):
+        employer = new_employer(alice)
+        action = services.plan_next_action(employer, description="Bellen", owner=alice,
+                                           by=alice, due_on=timezone.localdate())
+    response = logged_in(zoetermeer, alice).post(
+        f"/werkplek/acties/{action.pk}/afronden/", {"next": "https://evil.example/"})
+    assert response.status_code == 302 and response["Location"] == "/werkplek/"
