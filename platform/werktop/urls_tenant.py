@@ -19,6 +19,8 @@ urlpatterns = [
     path("huisstijl.css", views.brand_css, name="brand_css"),
     path("werkplek/", relation_views.my_day, name="workspace"),
     path("werkplek/", include("relations.urls")),
+    path("werkplek/", include("matching_events.urls")),
+    path("", include("matching_events.urls_public")),
     path("api/v1/", include("relations.api_urls")),
     path("mijn-bedrijf/", account_views.my_company, name="my_company"),
     path("mijn-bijeenkomsten/", account_views.my_meetups, name="my_meetups"),

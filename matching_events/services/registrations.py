@@ -1,0 +1,357 @@
+"""Registrations for a meetup: double opt-in, capacity, waiting list, self-cancellation.
+
+Capacity is never exceeded: every change that can take or free a place locks the meetup row
+(`SELECT ... FOR UPDATE`) inside one transaction, then counts the confirmed registrations. A
+row lock lives in the municipality's own table, so municipalities never wait for each other.
+"""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from relations.models import Candidate
+from relations.services import create_candidate
+
+from .. import tokens
+from ..models import Meetup, PracticalNeed, Registration
+from ..notifications import notify
+
+MAX_NAME = 100
+
+
+def lock_meetup(meetup_id: int) -> Meetup:
+    """The meetup row, locked until the end of the transaction. Everything that takes or frees
+    a place goes through here (the concurrency test swaps it for an unlocked read)."""
+    return Meetup.objects.select_for_update().get(pk=meetup_id)
+
+
+def confirmed_count(meetup: Meetup) -> int:
+    return meetup.registrations.filter(status=Registration.Status.CONFIRMED).count()
+
+
+def check_open_for_registration(meetup: Meetup) -> None:
+    """Raise a Dutch ValidationError when no one can register (or confirm) now."""
+    now = timezone.now()
+    if meetup.status == Meetup.Status.CANCELLED:
+        raise ValidationError(_("This meetup has been cancelled."), code="cancelled")
+    if meetup.status == Meetup.Status.HELD or (meetup.starts_at and meetup.starts_at <= now):
+        raise ValidationError(_("This meetup has already taken place."), code="past")
+    if meetup.status not in Meetup.OPEN_STATES:
+        raise ValidationError(_("Registration for this meetup is not open."), code="closed")
+    if meetup.registration_deadline and meetup.registration_deadline < now:
+        raise ValidationError(
+            _("Registration closed on %(deadline)s.")
+            % {"deadline": timezone.localtime(meetup.registration_deadline)
+               .strftime("%d-%m-%Y %H:%M")}, code="deadline")
+
+
+def _clean_needs(needs: Iterable[str]) -> list[str]:
+    allowed = set(PracticalNeed.values)
+    chosen = list(dict.fromkeys(needs))
+    if any(need not in allowed for need in chosen):
+        raise ValidationError({"needs": _("Choose the practical needs from the list.")})
+    return chosen
+
+
+def _already_registered() -> ValidationError:
+    return ValidationError(
+        _("You are already registered for this meetup. The e-mail we sent you has a link "
+          "to your registration."), code="twice")
+
+
+# --- placing and freeing places (always under the meetup lock) ------------------------------
+
+def _sync_full(meetup: Meetup, confirmed: int) -> None:
+    """PUBLISHED <-> FULL follows the number of confirmed places."""
+    if meetup.status in Meetup.OPEN_STATES:
+        status = Meetup.Status.FULL if confirmed >= meetup.capacity else Meetup.Status.PUBLISHED
+        if status != meetup.status:
+            meetup.status = status
+            meetup.save(update_fields=["status", "updated_at"])
+
+
+def _place(meetup: Meetup, registration: Registration) -> None:
+    """Confirm when a place is free, else the end of the waiting list. Caller holds the lock."""
+    now = timezone.now()
+    confirmed = confirmed_count(meetup)
+    registration.confirmed_at = now
+    if confirmed < meetup.capacity:
+        registration.status = Registration.Status.CONFIRMED
+        registration.waiting_since = None
+        confirmed += 1
+        notify("registration_confirmed", registration.pk,
+               f"registration_confirmed:{registration.pk}:{registration.link_key}")
+    else:
+        registration.status = Registration.Status.WAITING
+        registration.waiting_since = now
+        notify("registration_waiting", registration.pk,
+               f"registration_waiting:{registration.pk}:{registration.link_key}")
+    registration.save(update_fields=["status", "confirmed_at", "waiting_since"])
+    _sync_full(meetup, confirmed)
+
+
+def promote_from_waiting_list(meetup: Meetup) -> list[Registration]:
+    """Fill free places from the waiting list, first come first served. Caller holds the lock."""
+    confirmed = confirmed_count(meetup)
+    free = meetup.capacity - confirmed
+    promoted = []
+    if free > 0 and meetup.status in Meetup.OPEN_STATES:
+        waiting = list(meetup.registrations.filter(status=Registration.Status.WAITING)
+                       .order_by("waiting_since", "pk")[:free])
+        for registration in waiting:
+            registration.status = Registration.Status.CONFIRMED
+            registration.waiting_since = None
+            registration.save(update_fields=["status", "waiting_since"])
+            notify("registration_promoted", registration.pk,
+                   f"registration_promoted:{registration.pk}:{registration.link_key}")
+            promoted.append(registration)
+        confirmed += len(promoted)
+    _sync_full(meetup, confirmed)
+    return promoted
+
+
+def _cancel(meetup: Meetup, registration: Registration) -> None:
+    if registration.status == Registration.Status.CANCELLED:
+        raise ValidationError(_("This registration was already cancelled."), code="reused")
+    if meetup.status == Meetup.Status.HELD or (
+            meetup.starts_at and meetup.starts_at <= timezone.now()):
+        raise ValidationError(_("This meetup has already taken place."), code="past")
+    registration.status = Registration.Status.CANCELLED
+    registration.cancelled_at = timezone.now()
+    registration.waiting_since = None
+    registration.save(update_fields=["status", "cancelled_at", "waiting_since"])
+    notify("registration_cancelled", registration.pk,
+           f"registration_cancelled:{registration.pk}:{registration.link_key}")
+    promote_from_waiting_list(meetup)
+
+
+# --- portal: self-registration with double opt-in -------------------------------------------
+
+def _find_or_create_candidate(*, first_name: str, last_name: str, email: str, phone: str,
+                              interests: str, owner) -> tuple[Candidate, bool]:
+    candidate = (Candidate.objects.filter(email__iexact=email)
+                 .exclude(status=Candidate.Status.CLOSED).order_by("pk").first())
+    if candidate is not None:
+        return candidate, False
+    return create_candidate(
+        by=None, first_name=first_name, last_name=last_name, email=email, phone=phone,
+        interests=interests, owner=owner, status=Candidate.Status.INTAKE), True
+
+
+def _clean_person(first_name: str, last_name: str, email: str, phone: str) -> dict[str, str]:
+    errors = {}
+    first_name, last_name = first_name.strip(), last_name.strip()
+    email, phone = email.strip(), phone.strip()
+    if not first_name:
+        errors["first_name"] = _("Fill in your first name.")
+    if not last_name:
+        errors["last_name"] = _("Fill in your last name.")
+    if len(first_name) > MAX_NAME or len(last_name) > MAX_NAME:
+        errors["last_name"] = _("A name can be at most %(max)d characters.") % {"max": MAX_NAME}
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = _("Fill in a valid e-mail address, like naam@voorbeeld.nl.")
+    if len(phone) > 30:
+        errors["phone"] = _("A phone number can be at most 30 characters.")
+    if errors:
+        raise ValidationError(errors)
+    return {"first_name": first_name, "last_name": last_name, "email": email, "phone": phone}
+
+
+@transaction.atomic
+def register_for_meetup(meetup_id: int, *, first_name: str, last_name: str, email: str,
+                        phone: str = "", interests: str = "", needs: Iterable[str] = (),
+                        needs_note: str = "") -> Registration:
+    """Self-registration on the portal. The registration waits for the e-mail address to be
+    confirmed (double opt-in); only then does it take a place or join the waiting list."""
+    person = _clean_person(first_name, last_name, email, phone)
+    chosen_needs = _clean_needs(needs)
+    if len(interests) > 500 or len(needs_note) > 500:
+        raise ValidationError(_("Keep it short: at most 500 characters."))
+    meetup = Meetup.objects.get(pk=meetup_id)
+    check_open_for_registration(meetup)
+    candidate, created = _find_or_create_candidate(
+        interests=interests, owner=meetup.organiser, **person)
+    registration = Registration.objects.filter(meetup=meetup, candidate=candidate).first()
+    if registration is not None and registration.status != Registration.Status.CANCELLED:
+        raise _already_registered()
+    if registration is None:
+        registration = Registration(meetup=meetup, candidate=candidate,
+                                    created_candidate=created)
+    else:  # registering again after cancelling: a fresh start, old links stop working
+        registration.link_key = registration._meta.get_field("link_key").default()
+        registration.cancelled_at = registration.confirmed_at = None
+    registration.status = Registration.Status.PENDING
+    registration.source = Registration.Source.PORTAL
+    registration.needs, registration.needs_note = chosen_needs, needs_note.strip()
+    registration.interests = interests.strip()
+    try:
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError as error:  # the same person, twice at the same moment
+        raise _already_registered() from error
+    notify("registration_confirm_request", registration.pk,
+           f"registration_confirm_request:{registration.pk}:{registration.link_key}")
+    return registration
+
+
+def _registration_from_link(purpose: str, token: str, max_age) -> Registration:
+    link = tokens.read_token(purpose, token, max_age)
+    registration = (Registration.objects.select_for_update(of=("self",))
+                    .filter(pk=link.pk).first())
+    if registration is None:
+        raise tokens.LinkError(_("This registration no longer exists."))
+    if str(registration.link_key) != link.key:
+        raise tokens.no_longer_valid()
+    return registration
+
+
+def registration_from_link(purpose: str, token: str) -> Registration:
+    """Read-only: the registration a manage link points to (LinkError when it does not)."""
+    link = tokens.read_token(purpose, token)
+    registration = (Registration.objects.select_related("meetup", "candidate")
+                    .filter(pk=link.pk).first())
+    if registration is None or str(registration.link_key) != link.key:
+        raise tokens.no_longer_valid()
+    return registration
+
+
+@transaction.atomic
+def confirm_registration(token: str) -> Registration:
+    """The confirmation link: takes a place, or a place on the waiting list."""
+    link = tokens.read_token(tokens.CONFIRM, token, tokens.CONFIRM_MAX_AGE)
+    registration = Registration.objects.filter(pk=link.pk).first()
+    if registration is None:
+        raise tokens.LinkError(_("This registration no longer exists."))
+    meetup = lock_meetup(registration.meetup_id)
+    registration = _registration_from_link(tokens.CONFIRM, token, tokens.CONFIRM_MAX_AGE)
+    if registration.status != Registration.Status.PENDING:
+        raise tokens.LinkError(_("You already used this link: your registration is %(status)s.")
+                               % {"status": registration.get_status_display()})
+    try:
+        check_open_for_registration(meetup)
+    except ValidationError as error:
+        raise tokens.LinkError(error.messages[0]) from error
+    _place(meetup, registration)
+    return registration
+
+
+@transaction.atomic
+def cancel_registration(token: str) -> Registration:
+    """The cancellation link in the e-mails: frees the place for the waiting list."""
+    link = tokens.read_token(tokens.MANAGE, token)
+    registration = Registration.objects.filter(pk=link.pk).first()
+    if registration is None:
+        raise tokens.LinkError(_("This registration no longer exists."))
+    meetup = lock_meetup(registration.meetup_id)
+    registration = _registration_from_link(tokens.MANAGE, token, tokens.MANAGE_MAX_AGE)
+    try:
+        _cancel(meetup, registration)
+    except ValidationError as error:
+        raise tokens.LinkError(error.messages[0]) from error
+    return registration
+
+
+# --- workspace: the relationship manager invites and manages --------------------------------
+
+@transaction.atomic
+def invite_candidate(meetup_id: int, candidate_id: int, *, by, needs: Iterable[str] = (),
+                     needs_note: str = "") -> Registration:
+    """Invite a candidate; the invitation e-mail asks them to confirm. Without an e-mail
+    address the manager confirms on their behalf (`confirm_on_behalf`)."""
+    meetup = Meetup.objects.get(pk=meetup_id)
+    if meetup.status == Meetup.Status.DRAFT:
+        pass  # inviting before publishing is allowed: the invitation goes out now
+    elif meetup.status not in Meetup.OPEN_STATES:
+        check_open_for_registration(meetup)
+    if meetup.starts_at and meetup.starts_at <= timezone.now():
+        raise ValidationError(_("This meetup has already taken place."), code="past")
+    candidate = Candidate.objects.get(pk=candidate_id)
+    registration = Registration.objects.filter(meetup=meetup, candidate=candidate).first()
+    if registration is not None and registration.status != Registration.Status.CANCELLED:
+        raise ValidationError(_("%(name)s is already invited for this meetup.")
+                              % {"name": candidate.full_name}, code="twice")
+    if registration is None:
+        registration = Registration(meetup=meetup, candidate=candidate)
+    else:
+        registration.link_key = registration._meta.get_field("link_key").default()
+        registration.cancelled_at = registration.confirmed_at = None
+    registration.status = Registration.Status.PENDING
+    registration.source = Registration.Source.INVITED
+    registration.needs, registration.needs_note = _clean_needs(needs), needs_note.strip()
+    try:
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError as error:
+        raise ValidationError(_("%(name)s is already invited for this meetup.")
+                              % {"name": candidate.full_name}, code="twice") from error
+    if candidate.email:
+        notify("candidate_invitation", registration.pk,
+               f"candidate_invitation:{registration.pk}:{registration.link_key}")
+    return registration
+
+
+def _locked_registration(registration_id: int) -> tuple[Meetup, Registration]:
+    meetup_id = Registration.objects.values_list("meetup_id", flat=True).get(pk=registration_id)
+    meetup = lock_meetup(meetup_id)
+    return meetup, Registration.objects.select_for_update(of=("self",)).get(pk=registration_id)
+
+
+@transaction.atomic
+def confirm_on_behalf(registration_id: int, *, by) -> Registration:
+    """The candidate said yes by phone or in person."""
+    meetup, registration = _locked_registration(registration_id)
+    if registration.status != Registration.Status.PENDING:
+        raise ValidationError(_("This registration is already %(status)s.")
+                              % {"status": registration.get_status_display()})
+    check_open_for_registration(meetup)
+    _place(meetup, registration)
+    return registration
+
+
+@transaction.atomic
+def cancel_on_behalf(registration_id: int, *, by) -> Registration:
+    meetup, registration = _locked_registration(registration_id)
+    _cancel(meetup, registration)
+    return registration
+
+
+@transaction.atomic
+def change_capacity(meetup_id: int, capacity: int, *, by) -> Meetup:
+    """More places move the waiting list up; fewer than already confirmed is refused."""
+    meetup = lock_meetup(meetup_id)
+    confirmed = confirmed_count(meetup)
+    if capacity < 1:
+        raise ValidationError({"capacity": _("A meetup needs at least one place.")})
+    if capacity < confirmed:
+        raise ValidationError({"capacity": _(
+            "%(count)d candidates are already confirmed; cancel registrations first or keep "
+            "at least %(count)d places.") % {"count": confirmed}})
+    meetup.capacity = capacity
+    meetup.save(update_fields=["capacity", "updated_at"])
+    promote_from_waiting_list(meetup)
+    return meetup
+
+
+def expire_unconfirmed(older_than=tokens.CONFIRM_MAX_AGE) -> int:
+    """Registrations never confirmed go away; a candidate record made by such a registration
+    (and nothing else) is erased with it. Returns the number removed."""
+    cutoff = timezone.now() - older_than
+    stale = Registration.objects.filter(status=Registration.Status.PENDING, created_at__lt=cutoff)
+    removed = 0
+    for registration in stale.select_related("candidate"):
+        with transaction.atomic():
+            candidate = registration.candidate
+            registration.delete()
+            removed += 1
+            if registration.created_candidate and not candidate.registrations.filter(
+                    ~Q(status=Registration.Status.PENDING)).exists() and (
+                    candidate.status == Candidate.Status.INTAKE):
+                candidate.delete()
+    return removed

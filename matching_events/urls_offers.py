@@ -1,0 +1,3 @@
+"""Workspace: opportunities, sector pledges, placements, match leads, suggestions."""
+
+urlpatterns: list = []
