@@ -7,4 +7,5 @@ app_name = "matching_events"
 urlpatterns = [
     path("", include("matching_events.urls_meetups")),
     path("", include("matching_events.urls_offers")),
+    path("", include("matching_events.urls_tableplan")),
 ]

@@ -1,0 +1,3 @@
+"""Workspace: the table plan of a meetup and matching suggestions."""
+
+urlpatterns: list = []
