@@ -1,4 +1,10 @@
-"""Workspace: meetups, scheduling, registrations, the meetup day (check-in, table plan,
-outcomes) and survey results."""
+"""Workspace: meetups, scheduling, registrations, the meetup day (check-in, outcomes) and
+survey results. (Placeholder names until the views land.)"""
 
-urlpatterns: list = []
+from django.urls import path
+
+from relations.views import my_day
+
+urlpatterns = [
+    path("bijeenkomsten/", my_day, name="meetup_list"),
+]

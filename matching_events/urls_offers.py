@@ -1,3 +1,12 @@
-"""Workspace: opportunities, sector pledges, placements, match leads, suggestions."""
+"""Workspace: opportunities, sector pledges, placements, match leads.
+(Placeholder names until the views land.)"""
 
-urlpatterns: list = []
+from django.urls import path
+
+from relations.views import my_day
+
+urlpatterns = [
+    path("kansen/", my_day, name="opportunity_list"),
+    path("plaatsingen/", my_day, name="placement_list"),
+    path("matches/", my_day, name="lead_list"),
+]
