@@ -167,15 +167,19 @@ def _clean_person(first_name: str, last_name: str, email: str, phone: str) -> di
 @transaction.atomic
 def register_for_meetup(meetup_id: int, *, first_name: str, last_name: str, email: str,
                         phone: str = "", interests: str = "", needs: Iterable[str] = (),
-                        needs_note: str = "") -> Registration:
+                        needs_note: str = "", waiting_list: bool = False) -> Registration:
     """Self-registration on the portal. The registration waits for the e-mail address to be
-    confirmed (double opt-in); only then does it take a place or join the waiting list."""
+    confirmed (double opt-in); only then does it take a place or join the waiting list.
+    For a meetup that is already full the person must say yes to the waiting list."""
     person = _clean_person(first_name, last_name, email, phone)
     chosen_needs = _clean_needs(needs)
     if len(interests) > 500 or len(needs_note) > 500:
         raise ValidationError(_("Keep it short: at most 500 characters."))
     meetup = Meetup.objects.get(pk=meetup_id)
     check_open_for_registration(meetup)
+    if meetup.status == Meetup.Status.FULL and not waiting_list:
+        raise ValidationError(_("This meetup is full. You can join the waiting list: you get "
+                                "a place as soon as someone cancels."), code="full")
     candidate, created = _find_or_create_candidate(
         interests=interests, owner=meetup.organiser, **person)
     registration = Registration.objects.filter(meetup=meetup, candidate=candidate).first()
