@@ -2,6 +2,7 @@ from django.core.management import call_command
 from django_tenants.utils import schema_context, tenant_context
 
 from accounts.models import User
+from matching_events.models import Meetup, Placement
 from targets.models import TargetProgress
 from tenants.models import Municipality
 
@@ -19,6 +20,8 @@ def test_the_demo_loader_can_run_twice(db, capsys):
         with tenant_context(municipality):
             assert User.objects.filter(email__endswith=f"@{municipality.slug}.example").count() == 5
             assert TargetProgress.objects.filter(target_regular_jobs=40).exists()
+            assert Meetup.objects.filter(status="published").exists()
+            assert Placement.objects.count() == 2
     with schema_context("public"):
         assert User.objects.filter(email__in=["analist@ministerie.example",
                                               "beheer@werktop.example"]).count() == 2

@@ -3,7 +3,6 @@ carol and charlie)."""
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from matching_events.services import meetups, registrations

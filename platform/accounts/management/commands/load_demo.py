@@ -9,6 +9,7 @@ from accounts.models import User
 from accounts.roles import ROLES, Role
 from accounts.services import create_user_with_role
 from cms.services import set_branding
+from matching_events.demo import load_demo_meetups
 from relations.demo import load_demo_relations
 from targets.services import recount_target_progress
 from tenants.models import DEFAULT_BRAND_COLOUR, Municipality
@@ -53,10 +54,10 @@ class Command(BaseCommand):
                     set_branding(brand_colour=DEMO_MUNICIPALITIES[code])
                 for role, prefix, first, last in MUNICIPAL_USERS:
                     self._user(demo_email(prefix, municipality), role, first, last)
-                load_demo_relations(
-                    User.objects.get(email=demo_email("relatiemanager", municipality)),
-                    User.objects.get(email=demo_email("coordinator", municipality)),
-                    municipality.slug)
+                manager = User.objects.get(email=demo_email("relatiemanager", municipality))
+                coordinator = User.objects.get(email=demo_email("coordinator", municipality))
+                load_demo_relations(manager, coordinator, municipality.slug)
+                load_demo_meetups(manager, coordinator)
                 recount_target_progress()
         self._print_summary()
 

@@ -1,0 +1,197 @@
+"""The table plan of a meetup: generate it, adjust one seat, show it, print it (PDF).
+
+Participants: employers who confirmed (and, once check-in started, were not marked absent)
+and candidates with a confirmed registration not marked absent. Writes lock the meetup row,
+so two people generating or adjusting at the same time never leave a mixed plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from relations.models import Candidate, Employer
+
+from ..matching import candidate_rows, fit_for_employer, fit_matrix, opportunities_by_employer
+from ..models import Meetup, MeetupEmployer, Opportunity, Registration, TableSeat
+from ..tableplan import plan_rounds
+from .registrations import lock_meetup
+
+
+def _employer_participations(meetup: Meetup):
+    return meetup.employers.filter(status=MeetupEmployer.Status.CONFIRMED).exclude(
+        attended=False)
+
+
+def _candidate_registrations(meetup: Meetup):
+    return meetup.registrations.filter(status=Registration.Status.CONFIRMED).filter(
+        Q(attended__isnull=True) | Q(attended=True))
+
+
+def participants(meetup: Meetup) -> tuple[list[Employer], list[Candidate]]:
+    """The employers and candidates who take part (two queries), sorted by name."""
+    employers = list(Employer.objects.filter(
+        pk__in=_employer_participations(meetup).values("employer_id")).order_by("name", "pk"))
+    candidates = candidate_rows(Candidate.objects.filter(
+        pk__in=_candidate_registrations(meetup).values("candidate_id")).order_by(
+        "last_name", "first_name", "pk"))
+    return employers, candidates
+
+
+def _open_opportunities(employer_ids) -> dict[int, list[Opportunity]]:
+    return opportunities_by_employer(Opportunity.objects.filter(
+        employer_id__in=list(employer_ids), status=Opportunity.Status.OPEN).order_by("pk"))
+
+
+def _check_plannable(meetup: Meetup) -> None:
+    if meetup.status == Meetup.Status.CANCELLED:
+        raise ValidationError(_("This meetup has been cancelled."))
+
+
+@transaction.atomic
+def make_table_plan(meetup_id: int, *, by) -> list[TableSeat]:
+    """(Re)generate the whole plan from the current participants and their scores; replaces
+    the seats there were. The candidates nobody could seat are in `table_plan().unseated`."""
+    meetup = lock_meetup(meetup_id)
+    _check_plannable(meetup)
+    employers, candidates = participants(meetup)
+    matrix = fit_matrix(employers, candidates, _open_opportunities(e.pk for e in employers))
+    scores = {pair: result.points for pair, result in matrix.items()}
+    plan = plan_rounds([e.pk for e in employers], [c.pk for c in candidates], scores,
+                       meetup.rounds)
+    TableSeat.objects.filter(meetup=meetup).delete()
+    seats = [TableSeat(meetup=meetup, round_no=number, employer_id=employer_id,
+                       candidate_id=candidate_id, score=scores.get((employer_id, candidate_id), 0))
+             for number, seating in enumerate(plan, start=1)
+             for employer_id, candidate_id in seating.items()]
+    return TableSeat.objects.bulk_create(seats)
+
+
+@transaction.atomic
+def set_seat(meetup_id: int, *, round_no: int, employer_id: int, candidate_id: int | None,
+             by) -> None:
+    """Put a candidate at an employer's table in one round (None: leave the table empty).
+    Refused, with nothing changed, when the candidate already sits elsewhere that round,
+    already talks with this employer in another round, or does not take part."""
+    meetup = lock_meetup(meetup_id)
+    _check_plannable(meetup)
+    if not 1 <= round_no <= meetup.rounds:
+        raise ValidationError(_("Choose a round from 1 to %(rounds)s.")
+                              % {"rounds": meetup.rounds})
+    employer = Employer.objects.filter(
+        pk=employer_id, pk__in=_employer_participations(meetup).values("employer_id")).first()
+    if employer is None:
+        raise ValidationError(_("This employer does not take part in this meetup."))
+    seats = TableSeat.objects.filter(meetup=meetup)
+    if candidate_id is None:
+        seats.filter(round_no=round_no, employer_id=employer_id).delete()
+        return
+    candidate = Candidate.objects.filter(
+        pk=candidate_id,
+        pk__in=_candidate_registrations(meetup).values("candidate_id")).first()
+    if candidate is None:
+        raise ValidationError(_("This candidate does not take part in this meetup."))
+    elsewhere = seats.filter(round_no=round_no, candidate_id=candidate_id).exclude(
+        employer_id=employer_id).select_related("employer").first()
+    if elsewhere is not None:
+        raise ValidationError(
+            _("%(name)s already sits with %(employer)s in round %(round)s.")
+            % {"name": candidate.full_name, "employer": elsewhere.employer.name,
+               "round": round_no})
+    earlier = seats.filter(candidate_id=candidate_id, employer_id=employer_id).exclude(
+        round_no=round_no).first()
+    if earlier is not None:
+        raise ValidationError(
+            _("%(name)s already talks with %(employer)s in round %(round)s.")
+            % {"name": candidate.full_name, "employer": employer.name,
+               "round": earlier.round_no})
+    score = fit_for_employer(candidate, employer,
+                             _open_opportunities([employer.pk]).get(employer.pk, [])).points
+    seats.filter(round_no=round_no, employer_id=employer_id).delete()
+    TableSeat.objects.create(meetup=meetup, round_no=round_no, employer=employer,
+                             candidate=candidate, score=score)
+
+
+# --- reading --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Table:
+    employer: Employer
+    candidate: Candidate | None
+    score: int | None
+
+
+@dataclass(frozen=True)
+class Round:
+    number: int
+    tables: list[Table]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """One candidate's evening: per round the employer (None: a break)."""
+
+    candidate: Candidate
+    rounds: list[tuple[int, Employer | None]]
+
+    @property
+    def conversations(self) -> int:
+        return sum(1 for _number, employer in self.rounds if employer is not None)
+
+
+@dataclass(frozen=True)
+class TablePlanView:
+    meetup: Meetup
+    employers: list[Employer]
+    candidates: list[Candidate]
+    rounds: list[Round]
+    schedules: list[Schedule]
+    unseated: list[Candidate] = field(default_factory=list)
+    has_plan: bool = False
+
+    @property
+    def round_numbers(self) -> list[int]:
+        return [r.number for r in self.rounds]
+
+
+def table_plan(meetup: Meetup) -> TablePlanView:
+    """Rounds × employers with the candidate at each table, and each candidate's schedule.
+    Three queries (participating employers, candidates, seats) whatever the size. Seats of
+    people who no longer take part (cancelled after the plan was made) are left out."""
+    employers, candidates = participants(meetup)
+    employer_by_id = {e.pk: e for e in employers}
+    candidate_by_id = {c.pk: c for c in candidates}
+    seats = {(s.round_no, s.employer_id): s for s in TableSeat.objects.filter(meetup=meetup)
+             if s.employer_id in employer_by_id and s.candidate_id in candidate_by_id}
+    numbers = range(1, meetup.rounds + 1)
+    rounds = []
+    where: dict[tuple[int, int], Employer] = {}
+    for number in numbers:
+        tables = []
+        for employer in employers:
+            seat = seats.get((number, employer.pk))
+            candidate = candidate_by_id[seat.candidate_id] if seat else None
+            if candidate is not None:
+                where[(candidate.pk, number)] = employer
+            tables.append(Table(employer, candidate, seat.score if seat else None))
+        rounds.append(Round(number, tables))
+    schedules = [Schedule(c, [(n, where.get((c.pk, n))) for n in numbers]) for c in candidates]
+    return TablePlanView(
+        meetup=meetup, employers=employers, candidates=candidates, rounds=rounds,
+        schedules=schedules, has_plan=bool(seats),
+        unseated=[s.candidate for s in schedules if seats and s.conversations == 0])
+
+
+def table_plan_pdf(meetup: Meetup) -> bytes:
+    """The plan on paper (A4 landscape): the grid, then every candidate's schedule."""
+    from weasyprint import HTML
+
+    html = render_to_string("matching_events/tableplan/pdf.html", {
+        "plan": table_plan(meetup), "printed_at": timezone.localtime()})
+    return HTML(string=html).write_pdf()
