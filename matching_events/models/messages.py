@@ -5,10 +5,10 @@ from django.db import models
 
 class OutgoingMessage(models.Model):
     """`key` names the message ("confirmed:registration:12:<link key>"); a retried task finds
-    the row already sent and does nothing."""
+    the row already sent and does nothing. No address or content is kept: the key names only
+    the kind and the object's number."""
 
     key = models.CharField(max_length=200, unique=True)
-    recipient = models.EmailField(blank=True)  # kept for the sent-mail overview, erased with it
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 

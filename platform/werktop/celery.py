@@ -25,5 +25,15 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=3, minute=0),
         "options": {"queue": "background"},
     },
+    "expire-unconfirmed-registrations-nightly": {
+        "task": "matching_events.expire_unconfirmed_registrations_everywhere",
+        "schedule": crontab(hour=3, minute=30),
+        "options": {"queue": "background"},
+    },
+    "send-meetup-reminders-daily": {
+        "task": "matching_events.send_meetup_reminders_everywhere",
+        "schedule": crontab(hour=10, minute=0),  # the day before the meetup
+        "options": {"queue": "default"},
+    },
 }
 app.autodiscover_tasks()
