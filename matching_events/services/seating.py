@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relations.models import Candidate, Employer
+from werktop.pdf import html_to_pdf
 
 from ..matching import candidate_rows, fit_for_employer, fit_matrix, opportunities_by_employer
 from ..models import Meetup, MeetupEmployer, Opportunity, Registration, TableSeat
@@ -190,8 +191,6 @@ def table_plan(meetup: Meetup) -> TablePlanView:
 
 def table_plan_pdf(meetup: Meetup) -> bytes:
     """The plan on paper (A4 landscape): the grid, then every candidate's schedule."""
-    from weasyprint import HTML
-
     html = render_to_string("matching_events/tableplan/pdf.html", {
         "plan": table_plan(meetup), "printed_at": timezone.localtime()})
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)

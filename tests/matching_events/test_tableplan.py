@@ -218,3 +218,12 @@ def test_a_meetup_of_another_municipality_is_a_404(zoetermeer, hilversum, alice,
         assert client.get(f"/werkplek/bijeenkomsten/{meetup.pk}/{path}").status_code == 404
     assert client.post(
         f"/werkplek/bijeenkomsten/{meetup.pk}/tafelindeling/maken/").status_code == 404
+
+
+def test_making_a_pdf_leaves_pillow_strict_about_broken_images():
+    from PIL import ImageFile
+
+    from werktop.pdf import html_to_pdf
+
+    assert html_to_pdf("<p>Tafelindeling</p>").startswith(b"%PDF")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
