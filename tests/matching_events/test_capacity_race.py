@@ -1,7 +1,7 @@
 """Capacity is never exceeded, also when many people confirm at the same moment.
 
-Written the way pretix tests its quotas: first show that the race is real (with the meetup
-lock replaced by a plain read, concurrent confirmations overbook), then that the lock
+Written the way pretix tests its quotas: first show that the race is real (with the lock on
+the registration and its meetup replaced by a plain read, concurrent confirmations overbook), then that the lock
 prevents it. The data is committed, because every thread has its own database connection."""
 
 import threading
@@ -99,8 +99,8 @@ def test_without_the_lock_concurrent_confirmations_overbook(pending, monkeypatch
                                                             django_db_blocker):
     municipality, meetup, tokens_ = pending
     slow_count(monkeypatch)
-    monkeypatch.setattr(registrations, "lock_meetup",
-                        lambda pk: Meetup.objects.get(pk=pk))  # the bug: no lock
+    monkeypatch.setattr(registrations, "lock_registration",  # the bug: no lock
+                        lambda pk: Registration.objects.select_related("meetup").get(pk=pk))
     with django_db_blocker.unblock():
         errors = confirm_all_at_once(municipality, tokens_)
         counts = statuses(municipality, meetup)
