@@ -1,8 +1,8 @@
 """Capacity is never exceeded, also when many people confirm at the same moment.
 
 Written the way pretix tests its quotas: first show that the race is real (with the lock on
-the registration and its meetup replaced by a plain read, concurrent confirmations overbook), then that the lock
-prevents it. The data is committed, because every thread has its own database connection."""
+the registration and its meetup replaced by a plain read, concurrent confirmations overbook),
+then that the lock prevents it. The data is committed, because every thread has its own database connection."""
 
 import threading
 import time
