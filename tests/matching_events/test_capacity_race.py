@@ -2,7 +2,8 @@
 
 Written the way pretix tests its quotas: first show that the race is real (with the lock on
 the registration and its meetup replaced by a plain read, concurrent confirmations overbook),
-then that the lock prevents it. The data is committed, because every thread has its own database connection."""
+then that the lock prevents it. The data is committed, because every thread has its own
+database connection."""
 
 import threading
 import time
