@@ -21,6 +21,7 @@ urlpatterns = [
     path("werkplek/", include("relations.urls")),
     path("werkplek/", include("matching_events.urls")),
     path("", include("matching_events.urls_public")),
+    path("", include("cms.urls_forms")),
     path("api/v1/", include("relations.api_urls")),
     path("mijn-bedrijf/", account_views.my_company, name="my_company"),
     path("mijn-bijeenkomsten/", account_views.my_meetups, name="my_meetups"),
