@@ -4,8 +4,8 @@ that the pages answer 200 and that the cache header says what the scenario expec
     .venv/bin/python tests/benchmarks/bench_portal.py [--keep] [--workers N] [--threads T]
                       [--concurrency C] [--seconds S] [--rounds R] [--conn-max-age SECONDS]
 
-One freshly provisioned municipality (Zoetermeer, the default page tree) behind gunicorn on
-127.0.0.1, requests with `Host: zoetermeer.localhost`. Two identical servers (settings
+One freshly provisioned municipality (Zoetermeer, the default page tree, 8 published meetups)
+behind gunicorn on 127.0.0.1, requests with `Host: zoetermeer.localhost`. Two identical servers (settings
 tests/benchmarks/portal_settings.py, URLconf portal_urls.py) that differ only in
 PORTAL_PAGE_CACHE_SECONDS: 600 (page cache on) and 0 (off: every page rendered, header
 `X-Werktop-Cache: bypass`). Side by side in each round, one scenario at a time:
@@ -118,7 +118,33 @@ def provision():
     ensure_template_schema()
     municipality = provision_municipality(CBS_CODE)
     assert municipality.get_primary_domain().domain == HOST, municipality.get_primary_domain()
+    add_meetups(municipality)
     return municipality
+
+
+def add_meetups(municipality, count: int = 8) -> None:
+    """Published meetups with employers, so the meetup index lists real rows."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tenants.utils import tenant_context
+
+    from accounts.roles import Role
+    from accounts.services import create_user_with_role
+    from matching_events.services import meetups
+    from relations.services import create_employer
+
+    with tenant_context(municipality):
+        organiser = create_user_with_role("rm@bench.example", None, Role.RELATIONSHIP_MANAGER)
+        employers = [create_employer(by=organiser, name=f"Werkgever {i}",
+                                     kvk_number=f"{10000000 + i}") for i in range(4)]
+        for i in range(count):
+            meetup = meetups.create_meetup(
+                by=organiser, title=f"Prettig gesprek {i + 1}", theme="Zorg en horeca",
+                address="Markt 1, Zoetermeer", capacity=12,
+                starts_at=timezone.now() + timedelta(days=3 + i))
+            meetups.invite_employers(meetup.pk, [e.pk for e in employers], by=organiser)
+            meetups.publish_meetup(meetup.pk, by=organiser)
 
 
 # --- queries, in this process --------------------------------------------------------------
