@@ -30,7 +30,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import ics, tokens
+from . import ics, links, tokens
 from .models import MatchLead, Meetup, MeetupEmployer, Opportunity, OutgoingMessage, Registration
 
 logger = logging.getLogger(__name__)
@@ -124,7 +124,9 @@ def _candidate_mail(pk: int, subject: str, *, calendar: str = "", **extra: Any
     context = {**meetup_context(meetup), "registration": registration,
                "name": candidate.first_name, "relationship_manager": _person(manager),
                "manage_url": link("meetups_public:manage", token=manage_token),
-               "cancel_url": link("meetups_public:cancel", token=manage_token)}
+               "cancel_url": link("meetups_public:cancel", token=manage_token),
+               "mine_url": link("meetups_public:mine",
+                                token=links.my_registrations_token(candidate))}
     for key, value in extra.items():
         context[key] = value(registration, manage_token) if callable(value) else value
     if calendar == "REQUEST" and registration.status != Registration.Status.CONFIRMED:
