@@ -8,7 +8,7 @@ from django.utils import timezone
 from relations.models import Candidate, Employer
 
 from .models import Meetup
-from .services import meetups, opportunities, placements, registrations
+from .services import accounts, meetups, opportunities, placements, registrations
 
 OPPORTUNITIES = [
     ("work_experience", "Meewerken in de bakkerij", "I", 24),
@@ -18,6 +18,15 @@ OPPORTUNITIES = [
     ("trial", "Bijrijder", "H", 24),
     ("open_to_meet", "Kennismaken in het hotel", "I", None),
 ]
+
+
+def link_demo_portal_users(employer_user, candidate_user) -> None:
+    """The demo's werkgever acts for the first employer, the kandidaat is the first candidate."""
+    employer = Employer.objects.order_by("pk").first()
+    candidate = Candidate.objects.order_by("pk").first()
+    if employer and candidate:
+        accounts.link_existing_users(employer_user=employer_user, employer=employer,
+                                     candidate_user=candidate_user, candidate=candidate)
 
 
 def load_demo_meetups(manager, coordinator) -> None:

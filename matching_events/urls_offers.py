@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_offers, views_placements
+from . import views_accounts, views_offers, views_placements
 
 urlpatterns = [
     path("kansen/", views_offers.opportunity_list, name="opportunity_list"),
@@ -21,4 +21,6 @@ urlpatterns = [
     path("matches/", views_placements.lead_list, name="lead_list"),
     path("matches/<int:pk>/", views_placements.lead_detail, name="lead_detail"),
     path("matches/<int:pk>/besluit/", views_placements.lead_decide, name="lead_decide"),
+    path("werkgevers/<int:pk>/portaalaccount/", views_accounts.employer_invite_user,
+         name="employer_invite_user"),
 ]

@@ -2,7 +2,7 @@ from django.core.management import call_command
 from django_tenants.utils import schema_context, tenant_context
 
 from accounts.models import User
-from matching_events.models import Meetup, Placement
+from matching_events.models import EmployerAccount, Meetup, Placement
 from targets.models import TargetProgress
 from tenants.models import Municipality
 
@@ -22,6 +22,7 @@ def test_the_demo_loader_can_run_twice(db, capsys):
             assert TargetProgress.objects.filter(target_regular_jobs=40).exists()
             assert Meetup.objects.filter(status="published").exists()
             assert Placement.objects.count() == 2
+            assert EmployerAccount.objects.filter(user__email__startswith="werkgever@").exists()
     with schema_context("public"):
         assert User.objects.filter(email__in=["analist@ministerie.example",
                                               "beheer@werktop.example"]).count() == 2

@@ -3,6 +3,7 @@
 Written only through the service modules of `matching_events`.
 """
 
+from .accounts import CandidateAccount, EmployerAccount  # noqa: F401
 from .meetups import (  # noqa: F401
     DateAnswer,
     Meetup,

@@ -4,9 +4,10 @@ that the pages answer 200 and that the cache header says what the scenario expec
     .venv/bin/python tests/benchmarks/bench_portal.py [--keep] [--workers N] [--threads T]
                       [--concurrency C] [--seconds S] [--rounds R] [--conn-max-age SECONDS]
 
-One freshly provisioned municipality (Zoetermeer, the default page tree, 8 published meetups)
-behind gunicorn on 127.0.0.1, requests with `Host: zoetermeer.localhost`. Two identical servers (settings
-tests/benchmarks/portal_settings.py, URLconf portal_urls.py) that differ only in
+One freshly provisioned municipality (Zoetermeer, the default page tree, 8 published
+meetups) behind gunicorn on 127.0.0.1, requests with `Host: zoetermeer.localhost`. Two
+identical servers (settings tests/benchmarks/portal_settings.py, URLconf portal_urls.py) that
+differ only in
 PORTAL_PAGE_CACHE_SECONDS: 600 (page cache on) and 0 (off: every page rendered, header
 `X-Werktop-Cache: bypass`). Side by side in each round, one scenario at a time:
 

@@ -46,6 +46,11 @@ def fill_every_model(alice):
                                 employer_id=employer.pk, by=alice, kind="job",
                                 start_date=date(2026, 2, 1), opportunity=opportunity,
                                 pledge=pledge)
+    from matching_events.services import accounts
+    from relations.services import add_contact_person
+    contact = add_contact_person(employer, name="Petra", email="petra@bakkerij.example")
+    accounts.invite_employer_user(employer.pk, contact.pk, by=alice)
+    accounts.create_candidate_user(registration.candidate_id)
 
 
 def test_no_row_of_any_model_crosses_to_another_municipality(alice, zoetermeer, hilversum,

@@ -9,7 +9,7 @@ from accounts.models import User
 from accounts.roles import ROLES, Role
 from accounts.services import create_user_with_role
 from cms.services import set_branding
-from matching_events.demo import load_demo_meetups
+from matching_events.demo import link_demo_portal_users, load_demo_meetups
 from relations.demo import load_demo_relations
 from targets.services import recount_target_progress
 from tenants.models import DEFAULT_BRAND_COLOUR, Municipality
@@ -58,6 +58,9 @@ class Command(BaseCommand):
                 coordinator = User.objects.get(email=demo_email("coordinator", municipality))
                 load_demo_relations(manager, coordinator, municipality.slug)
                 load_demo_meetups(manager, coordinator)
+                link_demo_portal_users(
+                    User.objects.get(email=demo_email("werkgever", municipality)),
+                    User.objects.get(email=demo_email("kandidaat", municipality)))
                 recount_target_progress()
         self._print_summary()
 
