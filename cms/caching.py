@@ -8,7 +8,8 @@ the workspace, the admin and the accounts pages are never cached here.
   host, language and path.
 - **Purge per municipality**: each schema has a *generation* token in the cache that is part
   of every page key. Publishing, unpublishing, moving or deleting a page (and saving a site,
-  a setting, an image or any other portal model) replaces that token, so all of that
+  a setting, an image or any other portal model; a meetup, a participating employer or an
+  opportunity of `matching_events`) replaces that token, so all of that
   municipality's cached pages are unreachable at once and expire on their own. Never
   `cache.clear()`: all municipalities share one Redis database.
 - **Only what is the same for every anonymous visitor**: GET/HEAD without a query string, no
@@ -26,6 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.template.response import SimpleTemplateResponse
@@ -191,6 +193,18 @@ def _purge_on_portal_model_change(sender: Any, instance: Any = None, **kwargs: A
     purge_portal_pages()
 
 
+def _purge_on_meetup_or_opportunity_change(sender: Any, **kwargs: Any) -> None:
+    """The meetup and opportunity overviews show `matching_events` rows: a meetup (its
+    status too: the services save it when it fills up or gets a free place again), a
+    participating employer or an opportunity changed. Registrations themselves do not purge.
+
+    Purged now (in the current schema) and once more after the commit: a page rendered by
+    another request between the first purge and the commit still showed the old rows."""
+    purge_portal_pages()
+    schema_name = connection.schema_name
+    transaction.on_commit(lambda: purge_portal_pages_of(schema_name))
+
+
 def _purge_on_municipality_change(sender: Any, instance: Any, **kwargs: Any) -> None:
     """The municipality's name is in every page's header and footer."""
     if instance.is_municipality:
@@ -207,3 +221,9 @@ def connect_signals() -> None:
     post_delete.connect(_purge_on_portal_model_change, dispatch_uid="cms.caching.deleted")
     post_save.connect(_purge_on_municipality_change, sender=Municipality,
                       dispatch_uid="cms.caching.municipality")
+    from matching_events.models import Meetup, MeetupEmployer, Opportunity
+
+    for model in (Meetup, MeetupEmployer, Opportunity):
+        for signal in (post_save, post_delete):
+            signal.connect(_purge_on_meetup_or_opportunity_change, sender=model,
+                           dispatch_uid=f"cms.caching.{model.__name__}.{id(signal)}")

@@ -1,12 +1,16 @@
 """Portal pages of a municipality, edited by its editors in the Wagtail admin, and the
 municipality's branding (a site setting)."""
 
+from typing import Any
+
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connection, models
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -104,22 +108,50 @@ class IndexPage(Page):
         abstract = True
 
 
-class MeetupIndexPage(IndexPage):
-    """The published meetups (prettig gesprek) of the municipality, from matching_events."""
+class MeetupIndexPage(RoutablePageMixin, IndexPage):
+    """The published meetups (prettig gesprek) of the municipality, from matching_events:
+    the overview, each meetup with its registration form at `<pk>/`, and the "check your
+    e-mail" page at `<pk>/aangemeld/` (see `cms.meetup_pages`)."""
 
     subpage_types: list[str] = []
 
     class Meta:
         verbose_name = _("meetup overview")
 
+    @path("")
+    def index_route(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from .meetup_pages import upcoming_meetups
+
+        return self.render(request, context_overrides={"meetups": list(upcoming_meetups())})
+
+    @path("<int:pk>/")
+    def meetup_detail(self, request: HttpRequest, pk: int) -> HttpResponse:
+        from .meetup_pages import meetup_detail
+
+        return meetup_detail(request, self, pk)
+
+    @path("<int:pk>/aangemeld/")
+    def meetup_registered(self, request: HttpRequest, pk: int) -> HttpResponse:
+        from .meetup_pages import meetup_registered
+
+        return meetup_registered(request, self, pk)
+
 
 class OpportunityIndexPage(IndexPage):
-    """Open opportunities the employers agreed to publish, from matching_events."""
+    """Open opportunities the employers agreed to publish, from matching_events, grouped by
+    kind; no contact details (employers sign up at /doe-mee-als-ondernemer/)."""
 
     subpage_types: list[str] = []
 
     class Meta:
         verbose_name = _("opportunity overview")
+
+    def get_context(self, request, *args, **kwargs):
+        from .meetup_pages import published_opportunities
+
+        context = super().get_context(request, *args, **kwargs)
+        context["groups"] = published_opportunities()
+        return context
 
 
 class StoryIndexPage(IndexPage):
