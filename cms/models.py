@@ -3,10 +3,12 @@ municipality's branding (a site setting)."""
 
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connection, models
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -57,16 +59,23 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from .figures import live_figures
+        from .meetup_pages import upcoming_meetups
 
         context = super().get_context(request, *args, **kwargs)
         context["figures"] = live_figures() if self.show_figures else None
-        # Both call-to-action pages in one query (their URLs need no specific page).
+        # The call-to-action pages and the meetup overview in one query (their URLs need no
+        # specific page), then the next three meetups.
         ids = [pk for pk in (self.employer_page_id, self.candidate_page_id) if pk]
-        pages = {p.pk: p for p in Page.objects.filter(pk__in=ids).live()} if ids else {}
+        overview_type = ContentType.objects.get_for_model(MeetupIndexPage)
+        pages = list(Page.objects.live().filter(Q(pk__in=ids) | Q(content_type=overview_type)))
+        by_id = {p.pk: p for p in pages}
         context["cta_urls"] = {
-            name: pages[pk].get_url(request) if pk in pages else None
+            name: by_id[pk].get_url(request) if pk in by_id else None
             for name, pk in (("employer", self.employer_page_id),
                              ("candidate", self.candidate_page_id))}
+        overview = next((p for p in pages if p.content_type_id == overview_type.pk), None)
+        context["meetups_url"] = overview.get_url(request) if overview else None
+        context["upcoming"] = list(upcoming_meetups()[:3]) if overview else []
         return context
 
 

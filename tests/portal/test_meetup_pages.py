@@ -392,3 +392,16 @@ def test_the_opportunities_overview_stays_within_its_query_budget(
     with query_budget(10):
         page = client.get("/kansen/").content.decode()
     assert page.count('class="werktop-card"') == count
+
+
+def test_the_home_page_shows_the_next_three_meetups_within_budget(zoetermeer, alice, hilversum):
+    with tenant_context(zoetermeer):
+        made = [new_meetup(alice, title=f"Gesprek {i}", days_ahead=2 + i) for i in range(5)]
+        new_meetup(alice, title="Nog een concept", publish=False)
+    client = client_for(zoetermeer)
+    client.get("/")  # warm up
+    with query_budget(10):
+        body = client.get("/").content.decode()
+    assert [f'href="{INDEX}{m.pk}/"' in body for m in made] == [True] * 3 + [False] * 2
+    assert "Nog een concept" not in body
+    assert "Gesprek 0" not in client_for(hilversum).get("/").content.decode()
