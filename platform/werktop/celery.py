@@ -35,5 +35,20 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=10, minute=0),  # the day before the meetup
         "options": {"queue": "default"},
     },
+    "raise-signals-daily": {
+        "task": "alerts.raise_signals_everywhere",
+        "schedule": crontab(hour=6, minute=0),
+        "options": {"queue": "background"},
+    },
+    "friday-reports": {
+        "task": "reports.send_friday_reports_everywhere",
+        "schedule": crontab(hour=7, minute=0, day_of_week="fri"),  # Europe/Amsterdam
+        "options": {"queue": "background"},
+    },
+    "reconcile-ministry-rollups-nightly": {
+        "task": "ministry.reconcile_rollups_everywhere",
+        "schedule": crontab(hour=4, minute=0),
+        "options": {"queue": "background"},
+    },
 }
 app.autodiscover_tasks()

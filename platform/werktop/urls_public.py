@@ -1,6 +1,6 @@
 """The national site (public schema): the ministry and platform operators."""
 
-from django.urls import path
+from django.urls import include, path
 
 from accounts import views as account_views
 from cms import seo
@@ -12,6 +12,8 @@ urlpatterns = [
     path("", views.national_home, name="national_home"),
     path("robots.txt", seo.robots_txt, name="robots_txt"),
     path("ministerie/", account_views.ministry_dashboard, name="ministry_dashboard"),
+    path("ministerie/", include("ministry.urls")),
+    path("api/v1/", include("ministry.api_urls")),
     path("beheer/", account_views.operator_home, name="operator_home"),
     *common,
 ]

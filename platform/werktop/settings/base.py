@@ -45,6 +45,10 @@ SHARED_APPS = [
     "allauth.mfa",
     "django_celery_beat",
     "werktop",
+    "ministry",  # rollups of every municipality, in the public schema (no personal data)
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
 ]
 
 # Per municipality: its own users, sessions, portal and (later) relations.
@@ -78,6 +82,8 @@ TENANT_APPS = [
     "relations",
     "audit",
     "matching_events",
+    "alerts",
+    "reports",
     "django_htmx",
     "django_filters",
     "rest_framework",

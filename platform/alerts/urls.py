@@ -1,0 +1,4 @@
+"""URLs of alerts."""
+
+app_name = "alerts"
+urlpatterns: list = []

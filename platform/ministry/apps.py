@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class MinistryConfig(AppConfig):
+    """Aggregated results per municipality for the ministry (public schema, no personal data)."""
+
+    name = "ministry"
+    verbose_name = "Ministerie"

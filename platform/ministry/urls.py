@@ -1,0 +1,4 @@
+"""URLs of ministry."""
+
+app_name = "ministry"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""URLs of reports."""
+
+app_name = "reports"
+urlpatterns: list = []
