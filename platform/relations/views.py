@@ -8,6 +8,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alerts.selectors import open_signals
+
 from . import exports, selectors, services
 from .filters import EmployerFilter
 from .forms import ContactMomentForm, ContactPersonForm, DoneForm, EmployerForm, NextActionForm
@@ -21,6 +23,8 @@ from .view_helpers import (
 )
 from .views_candidates import candidate_detail
 
+MY_DAY_SIGNALS = 10
+
 
 @workspace_view
 def my_day(request: HttpRequest) -> HttpResponse:
@@ -32,8 +36,11 @@ def my_day(request: HttpRequest) -> HttpResponse:
         ("today", _("Today"), [a for a in actions if a.due_on == today]),
         ("later", _("Later"), [a for a in actions if a.due_on > today]),
     ]
+    # Open signals on top: one query, at most MY_DAY_SIGNALS (the rest on the signal list).
+    signals = list(open_signals(request.user)[:MY_DAY_SIGNALS + 1])
     return render(request, "relations/my_day.html", {
-        "groups": groups, "today": today, "done_form": DoneForm(), "count": len(actions)})
+        "groups": groups, "today": today, "done_form": DoneForm(), "count": len(actions),
+        "signals": signals[:MY_DAY_SIGNALS], "more_signals": len(signals) > MY_DAY_SIGNALS})
 
 
 # --- employers -----------------------------------------------------------------------------
