@@ -61,7 +61,7 @@ def public_link(view: Callable) -> Callable:
         except Ratelimited:
             response = rate_limited(request)
         add_never_cache_headers(response)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 

@@ -47,7 +47,7 @@ def describe(signal: Signal) -> str:
                                   "date": _day(data.get("since"))}
     if signal.kind == Kind.OPPORTUNITY_WITHOUT_CANDIDATE:
         title = signal.opportunity.title if signal.opportunity_id else ""
-        return _("%(employer)s has had the opportunity \u201c%(title)s\u201d open since "
+        return _("%(employer)s has had the opportunity “%(title)s” open since "
                  "%(date)s and no candidate has been proposed yet.") % {
             "employer": employer, "title": title, "date": _day(data.get("since"))}
     figures = {"target": _target_label(data.get("target", "")), "count": data.get("count"),

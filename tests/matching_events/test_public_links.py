@@ -53,7 +53,7 @@ def link_error(municipality, token: str) -> str:
 
 
 def assert_private(response) -> None:
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
     assert "noindex" in response["X-Robots-Tag"]
 

@@ -89,7 +89,11 @@ TENANT_APPS = [
     "rest_framework",
 ]
 
-INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
+# The API apps go last: an app listed earlier wins for translations, and Django REST framework
+# would otherwise turn Wagtail's and Django's Dutch form messages into its own wording.
+_LAST = ["rest_framework", "rest_framework.authtoken", "drf_spectacular"]
+INSTALLED_APPS = [app for app in SHARED_APPS if app not in _LAST] + [
+    app for app in TENANT_APPS if app not in SHARED_APPS and app not in _LAST] + _LAST
 
 TENANT_MODEL = "tenants.Municipality"
 TENANT_DOMAIN_MODEL = "tenants.Domain"
@@ -295,4 +299,20 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "UNAUTHENTICATED_USER": None,
+    # OpenAPI documents by drf-spectacular (the ministry's API: /api/v1/schema/ on the national
+    # site). The ministry's views set their own authentication, permissions and error format.
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Werktop open API (ministerie)",
+    "DESCRIPTION": (
+        "Aggregated Werktop results per municipality, without personal data. Counts below 5 "
+        "that could point at a person are given as \"<5\". Authenticate with "
+        "`Authorization: Token <token>`; errors are application/problem+json (RFC 7807)."),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
