@@ -6,3 +6,8 @@ class MinistryConfig(AppConfig):
 
     name = "ministry"
     verbose_name = "Ministerie"
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from cms import seo
+from ministry import views as ministry_views
 
 from . import views
 from .urls_common import urlpatterns as common
@@ -11,7 +12,7 @@ from .urls_common import urlpatterns as common
 urlpatterns = [
     path("", views.national_home, name="national_home"),
     path("robots.txt", seo.robots_txt, name="robots_txt"),
-    path("ministerie/", account_views.ministry_dashboard, name="ministry_dashboard"),
+    path("ministerie/", ministry_views.dashboard, name="ministry_dashboard"),
     path("ministerie/", include("ministry.urls")),
     path("api/v1/", include("ministry.api_urls")),
     path("beheer/", account_views.operator_home, name="operator_home"),

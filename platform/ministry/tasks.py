@@ -1,0 +1,47 @@
+"""Publishing rollups: after a change (debounced, per municipality) and nightly everywhere.
+The fan-out runs in the public schema; each publish runs in its municipality's schema
+(tenant-schemas-celery carries the schema in the task headers)."""
+
+from celery import shared_task
+from django.core.cache import cache
+from django.db import connection
+from django_tenants.utils import get_public_schema_name, schema_context
+
+from tenants.models import Municipality
+
+from . import rollups
+
+DEBOUNCE_SECONDS = 30
+# The default cache prefixes every key with the current schema (django_tenants.cache.make_key),
+# so this one key is per municipality.
+DEBOUNCE_KEY = "ministry:publish-pending"
+
+
+@shared_task(name="ministry.publish_rollup")
+def publish_rollup() -> int | None:
+    """Publish the figures of the municipality the task was sent from."""
+    if connection.schema_name == get_public_schema_name():
+        raise RuntimeError("ministry.publish_rollup must be sent from a municipality schema")
+    rollup = rollups.publish_rollup()
+    return rollup.pk if rollup else None
+
+
+def request_publish() -> bool:
+    """Send `ministry.publish_rollup` for the current municipality at most once per
+    DEBOUNCE_SECONDS. The task runs at the end of the window, so changes made during the window
+    are in it too (a trailing debounce: nothing is lost). True when a task was sent."""
+    if not cache.add(DEBOUNCE_KEY, 1, timeout=DEBOUNCE_SECONDS):
+        return False
+    publish_rollup.apply_async(countdown=DEBOUNCE_SECONDS)
+    return True
+
+
+@shared_task(name="ministry.reconcile_rollups_everywhere")
+def reconcile_rollups_everywhere() -> int:
+    """Beat entry point (nightly): one publish per participating municipality, each sent from
+    inside its own schema."""
+    schemas = list(Municipality.objects.participating().values_list("schema_name", flat=True))
+    for schema_name in schemas:
+        with schema_context(schema_name):
+            publish_rollup.delay()
+    return len(schemas)

@@ -1,0 +1,95 @@
+"""The ministry dashboard on the national site: every participating municipality against its
+targets, national totals, weekly trends, who lags behind, one municipality's history.
+
+Reads only the rollup tables and `tenants.Municipality`: two queries for the overview, three
+for a history page, whatever the number of municipalities."""
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from tenants.models import Municipality
+
+from . import exports, figures
+
+PERMISSION = "accounts.view_ministry_dashboard"
+CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 640, 220, 30
+
+
+def ministry_view(view):
+    return never_cache(login_required(permission_required(PERMISSION, raise_exception=True)(
+        view)))
+
+
+def trend_chart(weeks: list[dict[str, Any]], series: tuple[str, ...]) -> dict[str, Any]:
+    """Coordinates for an inline SVG line chart (suppressed weeks leave a gap in the line)."""
+    values = [w[name] for w in weeks for name in series if isinstance(w[name], int)]
+    top = max([*values, 5])
+    step = (CHART_WIDTH - 2 * CHART_PAD) / max(len(weeks) - 1, 1)
+    lines = []
+    for name in series:
+        segments: list[list[str]] = [[]]
+        for index, week in enumerate(weeks):
+            value = week[name]
+            if not isinstance(value, int):
+                segments.append([])
+                continue
+            x = CHART_PAD + index * step
+            y = CHART_HEIGHT - CHART_PAD - value / top * (CHART_HEIGHT - 2 * CHART_PAD)
+            segments[-1].append(f"{x:.1f},{y:.1f}")
+        lines.append({"name": name, "points": [" ".join(s) for s in segments if s]})
+    return {"width": CHART_WIDTH, "height": CHART_HEIGHT, "top": top, "lines": lines,
+            "baseline": CHART_HEIGHT - CHART_PAD, "pad": CHART_PAD}
+
+
+@ministry_view
+def dashboard(request: HttpRequest) -> HttpResponse:
+    province = request.GET.get("provincie", "")
+    sort = request.GET.get("sorteer", "name")
+    export = request.GET.get("formaat", "")
+    rows = figures.current_rows()
+    error = ""
+    try:
+        if export not in ("", "csv", "xlsx"):
+            raise figures.BadFilter("formaat")
+        chosen = figures.select(rows, province=province, sort=sort)
+    except figures.BadFilter as problem:
+        error = {"province": _("Unknown province: choose one from the list."),
+                 "sort": _("Unknown sort order."),
+                 "formaat": _("Export as csv or xlsx.")}[str(problem)]
+        province, sort, export = "", "name", ""
+        chosen = figures.select(rows)
+    if export == "csv":
+        return exports.csv_response(chosen)
+    if export == "xlsx":
+        return exports.xlsx_response(chosen)
+    weeks = figures.national_weeks(province=province)
+    context = {
+        "rows": chosen, "provinces": figures.provinces(rows), "province": province,
+        "sort": sort, "totals": figures.totals(chosen), "error": error,
+        "lagging": [row for row in chosen if row.behind],
+        "unpublished": [row for row in chosen if row.figures is None],
+        "weeks": weeks, "chart": trend_chart(weeks, ("new_employer_contacts", "regular_jobs")),
+        "sort_options": [("name", _("name")), ("province", _("province")),
+                         ("-employer_contacts", _("share of employer contacts target")),
+                         ("-regular_jobs", _("share of regular jobs target")),
+                         ("-work_experience_places", _("share of work-experience target"))],
+    }
+    return render(request, "ministry/dashboard.html", context, status=400 if error else 200)
+
+
+@ministry_view
+def municipality_history(request: HttpRequest, cbs_code: str) -> HttpResponse:
+    municipality = (Municipality.objects.participating()
+                    .filter(cbs_code=cbs_code.upper()).first())
+    if municipality is None:
+        raise Http404
+    weeks = figures.weeks_of(municipality)
+    return render(request, "ministry/municipality.html", {
+        "m": municipality, "row": figures.row_of(municipality),
+        "periods": figures.periods_of(municipality), "weeks": weeks,
+        "chart": trend_chart(weeks, ("new_employer_contacts", "regular_jobs"))})
