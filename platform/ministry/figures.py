@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import F, FilteredRelation, Q, Sum
 from django.utils import timezone
 
+from targets.progress import pace
 from tenants.models import Municipality
 
 from .models import PeriodRollup, WeekRollup
@@ -28,14 +29,6 @@ SORT_KEYS = ("name", "province", *TARGETS)
 
 class BadFilter(ValueError):
     """A filter value the ministry asked for that does not exist (unknown province...)."""
-
-
-def elapsed_fraction(start: date, end: date, today: date) -> float:
-    """Where a straight line from start (0) to end (1) is today."""
-    total = (end - start).days
-    if total <= 0:
-        return 1.0
-    return min(max((today - start).days / total, 0.0), 1.0)
 
 
 @dataclass
@@ -62,10 +55,13 @@ class Row:
 
 
 def progress_of(raw: dict[str, Any], today: date) -> dict[str, dict[str, Any]]:
-    line = elapsed_fraction(raw["period_start"], raw["period_end"], today)
-    return {name: suppress_progress(raw[count], raw[target], raw[target] * line,
-                                    about_persons=persons)
-            for name, (count, target, persons) in TARGETS.items()}
+    """Where each target should be today: the same straight line as the municipality's own
+    dashboard (`targets.progress.pace`)."""
+    return {name: suppress_progress(
+        raw[count], raw[target],
+        pace(raw[count], raw[target], raw["period_start"], raw["period_end"], today).expected,
+        about_persons=persons)
+        for name, (count, target, persons) in TARGETS.items()}
 
 
 def public_period(raw: dict[str, Any]) -> dict[str, Any]:

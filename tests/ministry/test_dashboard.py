@@ -143,3 +143,12 @@ def test_query_count_does_not_grow_with_the_number_of_municipalities(national, a
         figures.select(rows, province="Zuid-Holland", sort="-regular_jobs")
         figures.totals(rows)
         figures.national_weeks()
+
+
+def test_a_whole_dashboard_request_takes_six_queries(national, analyst):
+    """Host, session, user, permission (one query), the rows, the weekly totals."""
+    client = login(national, analyst)
+    _fake_municipalities(12)
+    client.get("/ministerie/")
+    total, own = _count_dashboard_queries(client)
+    assert (total, own) == (6, 2)

@@ -273,7 +273,12 @@ CELERY_TASK_ROUTES = {
     # Someone is watching the import's progress bar.
     "relations.validate_import": {"queue": "urgent"},
     "relations.run_import": {"queue": "urgent"},
+    "alerts.*": {"queue": "background"},
+    "ministry.*": {"queue": "background"},
+    "reports.*": {"queue": "background"},  # "generate now" is sent to "default" explicitly
 }
+# Signals: a candidate without a contact moment for this many weeks is raised to their owner.
+WERKTOP_NO_CONTACT_WEEKS = env.int("WERKTOP_NO_CONTACT_WEEKS", default=6)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
