@@ -192,6 +192,10 @@ MFA_TOTP_ISSUER = "Werktop"
 # Cookies are host-only (no SESSION_COOKIE_DOMAIN): a session of one municipality is never
 # sent to another municipality's host.
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are read from the cache (keys prefixed per schema by KEY_FUNCTION) and written
+# through to the schema's own session table: one query less on every logged-in request, and
+# nothing lost when Redis is flushed.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
