@@ -3,6 +3,7 @@ from django_tenants.utils import schema_context, tenant_context
 
 from accounts.models import User
 from matching_events.models import EmployerAccount, Meetup, Placement
+from ministry.models import PeriodRollup
 from targets.models import TargetProgress
 from tenants.models import Municipality
 
@@ -24,5 +25,6 @@ def test_the_demo_loader_can_run_twice(db, capsys):
             assert Placement.objects.count() == 2
             assert EmployerAccount.objects.filter(user__email__startswith="werkgever@").exists()
     with schema_context("public"):
+        assert PeriodRollup.objects.filter(municipality__in=demo).count() == 3
         assert User.objects.filter(email__in=["analist@ministerie.example",
                                               "beheer@werktop.example"]).count() == 2

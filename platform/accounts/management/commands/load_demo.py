@@ -8,8 +8,10 @@ from django_tenants.utils import schema_context, tenant_context
 from accounts.models import User
 from accounts.roles import ROLES, Role
 from accounts.services import create_user_with_role
+from alerts.services import raise_signals
 from cms.services import set_branding
 from matching_events.demo import link_demo_portal_users, load_demo_meetups
+from ministry.rollups import publish_rollup
 from relations.demo import load_demo_relations
 from targets.services import recount_target_progress
 from tenants.models import DEFAULT_BRAND_COLOUR, Municipality
@@ -62,6 +64,8 @@ class Command(BaseCommand):
                     User.objects.get(email=demo_email("werkgever", municipality)),
                     User.objects.get(email=demo_email("kandidaat", municipality)))
                 recount_target_progress()
+                raise_signals()
+                publish_rollup()  # the ministry dashboard shows the demo's figures
         self._print_summary()
 
     def _user(self, email: str, role: Role, first: str, last: str) -> None:
