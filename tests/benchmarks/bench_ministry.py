@@ -141,8 +141,15 @@ def main() -> None:
 
     results = {}
     began = time.perf_counter()
+    from django.db import connection
+
     for index, code in enumerate(codes, 1):
         generate_activity(provision_municipality(code), index)
+        # A connection that creates schema after schema gets slower each time (PostgreSQL's
+        # catalog caches grow, see docs/benchmarks.md): start each one on a fresh connection.
+        connection.close()
+        if index % 25 == 0:
+            print(f"  {index} provisioned ({time.perf_counter() - began:.0f} s)", flush=True)
         if index in (10, count):
             provisioned = time.perf_counter() - began
             print(f"{index} municipalities provisioned with activity in {provisioned:.0f} s; "
