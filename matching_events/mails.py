@@ -24,13 +24,12 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import ics, links, tokens
+from . import ics, links
 from .models import MatchLead, Meetup, MeetupEmployer, Opportunity, OutgoingMessage, Registration
 
 logger = logging.getLogger(__name__)
@@ -120,7 +119,7 @@ def _candidate_mail(pk: int, subject: str, *, calendar: str = "", **extra: Any
         return None
     meetup, candidate = registration.meetup, registration.candidate
     manager = candidate.owner or meetup.organiser
-    manage_token = tokens.make_token(tokens.MANAGE, registration.pk, registration.link_key)
+    manage_token = links.manage_token(registration)
     context = {**meetup_context(meetup), "registration": registration,
                "name": candidate.first_name, "relationship_manager": _person(manager),
                "manage_url": link("meetups_public:manage", token=manage_token),
@@ -139,21 +138,15 @@ def _candidate_mail(pk: int, subject: str, *, calendar: str = "", **extra: Any
 
 
 def _confirm_url(registration: Registration, _token: str) -> str:
-    token = tokens.make_token(tokens.CONFIRM, registration.pk, registration.link_key)
-    return link("meetups_public:confirm", token=token)
+    return link("meetups_public:confirm", token=links.confirm_token(registration))
 
 
 def _survey_url(registration: Registration, token: str) -> str:
     return link("meetups_public:candidate_survey", token=token)
 
 
-def _waiting_position(registration: Registration, _token: str) -> int:
-    waiting = registration.meetup.registrations.filter(status=Registration.Status.WAITING)
-    if registration.waiting_since is None:
-        return waiting.count()
-    since = registration.waiting_since
-    return waiting.filter(Q(waiting_since__lt=since)
-                          | Q(waiting_since=since, pk__lte=registration.pk)).count()
+def _waiting_position(registration: Registration, _token: str) -> int | None:
+    return links.waiting_position(registration)
 
 
 def _reminder_candidate(pk: int) -> Mail | None:
@@ -202,7 +195,7 @@ def _employer_mail(pk: int, subject: str, *, calendar: str = "", **extra: Any
         return None
     meetup = participation.meetup
     manager = participation.employer.owner or meetup.organiser
-    token = tokens.make_token(tokens.EMPLOYER, participation.pk, participation.link_key)
+    token = links.employer_token(participation)
     employer_url = link("meetups_public:employer", token=token)
     context = {**meetup_context(meetup), "participation": participation,
                "name": participation.contact.name, "employer": participation.employer.name,

@@ -23,10 +23,11 @@ EDITABLE = ("title", "theme", "sector", "description", "starts_at", "duration_mi
             "registration_deadline")
 
 
-def _check_times(meetup: Meetup, *, new: bool) -> None:
-    now = timezone.now()
+def _check_times(meetup: Meetup, *, date_chosen: bool) -> None:
+    """`date_chosen`: the date is being set now (new, moved, or published), so it must lie
+    ahead; other edits of a meetup under way leave its date alone."""
     errors = {}
-    if meetup.starts_at and meetup.starts_at <= now and (new or meetup.status != "held"):
+    if date_chosen and meetup.starts_at and meetup.starts_at <= timezone.now():
         errors["starts_at"] = _("Choose a date and time in the future.")
     if meetup.registration_deadline:
         if meetup.starts_at and meetup.registration_deadline > meetup.starts_at:
@@ -48,7 +49,7 @@ def create_meetup(*, by, **fields: Any) -> Meetup:
     meetup = Meetup(organiser=fields.pop("organiser", by), **fields)
     meetup.status = Meetup.Status.DRAFT
     meetup.full_clean()
-    _check_times(meetup, new=True)
+    _check_times(meetup, date_chosen=True)
     meetup.save()
     return meetup
 
@@ -66,7 +67,7 @@ def update_meetup(meetup_id: int, *, by, **changes: Any) -> Meetup:
     for field, value in changes.items():
         setattr(meetup, field, value)
     meetup.full_clean()
-    _check_times(meetup, new=False)
+    _check_times(meetup, date_chosen=moved)
     if meetup.status in Meetup.OPEN_STATES:
         _check_place(meetup)
         if meetup.starts_at is None:
@@ -97,7 +98,7 @@ def publish_meetup(meetup_id: int, *, by) -> Meetup:
     if meetup.starts_at is None:
         raise ValidationError({"starts_at": _("Choose the date before publishing.")})
     _check_place(meetup)
-    _check_times(meetup, new=True)
+    _check_times(meetup, date_chosen=True)
     meetup.status = Meetup.Status.PUBLISHED
     meetup.save(update_fields=["status", "updated_at"])
     promote_from_waiting_list(meetup)  # sets FULL when invitations already fill it
@@ -142,8 +143,9 @@ def invite_employers(meetup_id: int, employer_ids: Iterable[int], *, by) -> list
     if meetup.status in (Meetup.Status.HELD, Meetup.Status.CANCELLED):
         raise ValidationError(_("A meetup that took place or was cancelled cannot be changed."))
     invited = []
+    already = set(meetup.employers.values_list("employer_id", flat=True))
     for employer in Employer.objects.filter(pk__in=list(employer_ids)):
-        if meetup.employers.filter(employer=employer).exists():
+        if employer.pk in already:
             raise ValidationError(_("%(name)s is already invited.") % {"name": employer.name})
         contact = (ContactPerson.objects.filter(employer=employer).exclude(email="")
                    .order_by("pk").first())

@@ -33,14 +33,22 @@ from reports.services import generate_report, request_report
 from targets.models import ProjectPeriod, TargetProgress
 from targets.services import set_project_period
 from tenants.models import Municipality
-from tests.conftest import PASSWORD, make_user
-from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, assert_accessible, web_server
+from tests.conftest import make_user
+from tests.e2e.pages import log_in as _log_in
+from tests.e2e.pages import open_page as _open
+from tests.e2e.pages import shows as _shows
+from tests.e2e.pages import submit
+from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, web_server
 
 pytestmark = pytest.mark.e2e
 __all__ = ["web_server"]
 VIEWPORTS = ({"width": 320, "height": 640}, {"width": 1280, "height": 900})
 PERIOD_FIELDS = ("period_start", "period_end", "target_employer_contacts",
                  "target_regular_jobs", "target_work_experience_places")
+
+
+def _submit_form(page, heading: str) -> None:
+    submit(page, heading, "main form.werktop-form button[type=submit]")
 
 
 def _data(coordinator) -> int:
@@ -92,53 +100,6 @@ def _remove_national_user(user) -> None:
     User.objects.filter(pk=user.pk)._raw_delete(connection.alias)
 
 
-def _check(page) -> None:
-    try:
-        assert_accessible(page)
-    except AssertionError as error:
-        raise AssertionError(f"{page.url}\n{error}") from None
-    # A wide table may scroll inside its own region (focusable, labelled: WCAG 1.4.10 exempts
-    # data tables); the region itself and everything else must fit.
-    wider = page.evaluate(
-        "[...document.querySelectorAll('body *')]"
-        ".filter(e => !e.parentElement.closest('.werktop-table-scroll'))"
-        ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)"
-        ".map(e => e.tagName + '.' + e.className).slice(0, 5)")
-    assert not wider, f"{page.url} scrolls sideways: {wider}"
-    # Also what no element box shows: absolutely positioned text escaping its scroll region.
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
-        f"{page.url} scrolls sideways")
-
-
-def _open(page, url: str, heading: str, status: int = 200) -> None:
-    response = page.goto(url)
-    assert response.status == status, url
-    _shows(page, heading)
-
-
-def _shows(page, heading: str) -> None:
-    from playwright.sync_api import expect
-
-    expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
-    _check(page)
-
-
-def _submit(page, heading: str) -> None:
-    with page.expect_navigation():
-        page.locator("main form.werktop-form button[type=submit]").first.click()
-    _shows(page, heading)
-
-
-def _log_in(browser, viewport: dict, base: str, email: str, landing: str):
-    page = browser.new_page(viewport=viewport)
-    page.goto(base + "/account/login/")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    with page.expect_navigation(url=f"{base}{landing}"):
-        page.get_by_role("button", name="Inloggen").click()
-    return page
-
-
 def _coordinator_pages(page, base: str, signal_id: int) -> None:
     _shows(page, "Mijn dag")  # with signals
     assert page.locator("#dag-signalen").count() == 1
@@ -147,12 +108,12 @@ def _coordinator_pages(page, base: str, signal_id: int) -> None:
     _open(page, base + "/werkplek/doelen/periode/", "Projectperiode")  # empty form
     page.fill("input[name=start]", "2026-06-01")
     page.fill("input[name=end]", "2026-01-01")
-    _submit(page, "Projectperiode")  # the end before the start
+    _submit_form(page, "Projectperiode")  # the end before the start
     assert page.locator(".werktop-error-summary").count() == 1
     _open(page, base + "/werkplek/signalen/", "Signalen")
     assert page.locator("main .werktop-card").count() >= 1
     _open(page, base + f"/werkplek/signalen/{signal_id}/wegzetten/", "signaal wegzetten")
-    _submit(page, "signaal wegzetten")  # no reason
+    _submit_form(page, "signaal wegzetten")  # no reason
     assert page.locator(".werktop-error-summary").count() == 1
     _open(page, base + "/werkplek/rapportages/", "Weekrapportages")
     assert page.locator("main a[download]").count() == 2

@@ -29,7 +29,11 @@ from relations import services as relations
 from relations.models import Candidate, Employer
 from tenants.models import Municipality
 from tests.conftest import PASSWORD
-from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, assert_accessible, web_server
+from tests.e2e.pages import log_in as _log_in
+from tests.e2e.pages import open_page as _open
+from tests.e2e.pages import shows as _shows
+from tests.e2e.pages import submit as _submit
+from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, web_server
 
 pytestmark = pytest.mark.e2e
 __all__ = ["web_server"]
@@ -138,37 +142,6 @@ def _remove(made: dict, last_message: int) -> None:
     User.objects.filter(pk__in=made["users"]).delete()
 
 
-def _check(page) -> None:
-    try:
-        assert_accessible(page)
-    except AssertionError as error:
-        raise AssertionError(f"{page.url}\n{error}") from None
-    wider = page.evaluate(
-        "[...document.querySelectorAll('body *')]"
-        ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)"
-        ".map(e => e.tagName + '.' + e.className).slice(0, 5)")
-    assert not wider, f"{page.url} scrolls sideways: {wider}"
-
-
-def _open(page, url: str, heading: str, status: int = 200) -> None:
-    response = page.goto(url)
-    assert response.status == status, url
-    _shows(page, heading)
-
-
-def _shows(page, heading: str) -> None:
-    from playwright.sync_api import expect
-
-    expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
-    _check(page)
-
-
-def _submit(page, heading: str) -> None:
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").first.click()
-    _shows(page, heading)
-
-
 def _candidate_links(page, base: str, urls: dict) -> None:
     _open(page, base + urls["confirm"], "Bevestig je aanmelding")  # the button
     _submit(page, "Je aanmelding is bevestigd")
@@ -215,16 +188,6 @@ def _employer_links(page, base: str, urls: dict) -> None:
     page.check("input[name=approach][value='5']")
     _submit(page, "Bedankt!")
     _open(page, base + "/aanmelding/bevestigen/vervalst-1234/", "Deze link werkt niet", 400)
-
-
-def _log_in(browser, viewport: dict, base: str, email: str, landing: str):
-    page = browser.new_page(viewport=viewport)
-    page.goto(base + "/account/login/")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    with page.expect_navigation(url=f"{base}{landing}"):
-        page.get_by_role("button", name="Inloggen").click()
-    return page
 
 
 def _account_pages(browser, viewport: dict, base: str, made: dict) -> None:
