@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import F, FilteredRelation, Q, Sum
+from django.db.models import Count, F, FilteredRelation, Q, Sum
 from django.utils import timezone
 
 from targets.progress import pace
@@ -14,7 +14,14 @@ from tenants.models import Municipality
 
 from .models import PeriodRollup, WeekRollup
 from .rollups import WEEK_FIELDS
-from .suppression import suppress_progress, suppress_row
+from .suppression import (
+    PERSON_COUNTS,
+    THRESHOLD,
+    is_small,
+    suppress_progress,
+    suppress_row,
+    suppress_total,
+)
 
 PERIOD_FIELDS = [f.name for f in PeriodRollup._meta.concrete_fields
                  if f.name not in ("id", "municipality", "updated_at")]
@@ -115,26 +122,41 @@ def select(rows: list[Row], *, province: str = "", sort: str = "name") -> list[R
 
 
 def totals(rows: list[Row]) -> dict[str, Any]:
-    """Totals of the given rows (national, or of one province). Sums of the unsuppressed
-    figures, themselves suppressed when small."""
-    sums: dict[str, int] = dict.fromkeys(
-        [*WEEK_FIELDS, "target_employer_contacts", "target_regular_jobs",
-         "target_work_experience_places"], 0)
+    """Totals of the given rows (national, or of one province): sums of the unsuppressed
+    figures; person counts through `suppress_total` (withheld when they would give away a
+    municipality's suppressed figure)."""
+    names = [*WEEK_FIELDS, "target_employer_contacts", "target_regular_jobs",
+             "target_work_experience_places"]
+    sums: dict[str, int] = dict.fromkeys(names, 0)
+    hidden: dict[str, list[int]] = {name: [] for name in names}
     for row in rows:
-        for name in sums:
-            sums[name] += row.unsuppressed.get(name) or 0
-    return suppress_row(sums)
+        for name in names:
+            value = row.unsuppressed.get(name) or 0
+            sums[name] += value
+            if row.figures is not None and is_small(value):
+                hidden[name].append(value)
+    return {name: suppress_total(total, len(hidden[name]), sum(hidden[name]))
+            if name in PERSON_COUNTS else total for name, total in sums.items()}
 
 
 def national_weeks(*, province: str = "", limit: int = 26) -> list[dict[str, Any]]:
-    """Weekly totals over the participating municipalities (latest `limit` weeks): one query."""
+    """Weekly totals over the participating municipalities (latest `limit` weeks): one query.
+    Person counts through `suppress_total`, with the number and sum of the contributions
+    below the threshold counted in the same query."""
     weeks = WeekRollup.objects.filter(municipality__kind=Municipality.Kind.MUNICIPALITY)
     if province:
         weeks = weeks.filter(municipality__province=province)
+    small = {name: Q(**{f"{name}__lt": THRESHOLD}) for name in WEEK_FIELDS
+             if name in PERSON_COUNTS}
     rows = list(weeks.values("week_start").annotate(
-        **{f"sum_{name}": Sum(name) for name in WEEK_FIELDS}).order_by("-week_start")[:limit])
-    return [suppress_row({"week_start": row["week_start"],
-                          **{name: row[f"sum_{name}"] for name in WEEK_FIELDS}})
+        **{f"sum_{name}": Sum(name) for name in WEEK_FIELDS},
+        **{f"hidden_n_{name}": Count("pk", filter=q) for name, q in small.items()},
+        **{f"hidden_sum_{name}": Sum(name, filter=q, default=0) for name, q in small.items()},
+    ).order_by("-week_start")[:limit])
+    return [{"week_start": row["week_start"],
+             **{name: suppress_total(row[f"sum_{name}"], row[f"hidden_n_{name}"],
+                                     row[f"hidden_sum_{name}"])
+                if name in small else row[f"sum_{name}"] for name in WEEK_FIELDS}}
             for row in reversed(rows)]
 
 

@@ -21,6 +21,7 @@ from relations.models import Employer, ZrmAssessment, ZrmScore
 from relations.selectors import new_employer_contacts
 from tenants.models import Municipality
 
+from . import overview_cache
 from .models import PeriodRollup, WeekRollup
 
 WEEK_FIELDS = ("new_employer_contacts", "regular_jobs", "work_experience_places",
@@ -165,4 +166,5 @@ def publish_rollup(today: date | None = None) -> PeriodRollup | None:
                         **counts) for week, counts in weeks.items()],
             update_conflicts=True, unique_fields=["municipality", "week_start"],
             update_fields=[*WEEK_FIELDS, "updated_at"])
+        overview_cache.changed()
     return rollup

@@ -42,14 +42,36 @@ def registration_changed(sender: type, instance: Any, **kwargs: Any) -> None:
         changed(sender, instance, **kwargs)
 
 
+def municipality_changed(sender: type, instance: Any, **kwargs: Any) -> None:
+    """A name, province, period or target shows on the ministry dashboard."""
+    from . import overview_cache
+
+    overview_cache.changed()
+
+
+def period_changed(sender: type, instance: Any, **kwargs: Any) -> None:
+    """A project period or its targets changed: publish the figures for it, and the dashboard
+    shows the municipality's new current period from the next commit on."""
+    changed(sender, instance, **kwargs)
+    municipality_changed(sender, instance, **kwargs)
+
+
 def connect() -> None:
     from matching_events.models import Meetup, Placement, Registration, SurveyResponse
     from relations.models import ContactMoment, Employer, ZrmAssessment
+    from targets.models import ProjectPeriod
 
     handlers = {Placement: changed, Employer: changed, SurveyResponse: changed,
                 ZrmAssessment: changed, ContactMoment: contact_moment_changed,
-                Meetup: meetup_changed, Registration: registration_changed}
+                Meetup: meetup_changed, Registration: registration_changed,
+                ProjectPeriod: period_changed}
     for model, handler in handlers.items():
         uid = f"ministry-rollup-{model._meta.label_lower}"
         post_save.connect(handler, sender=model, dispatch_uid=uid)
         post_delete.connect(handler, sender=model, dispatch_uid=f"{uid}-delete")
+    from tenants.models import Municipality
+
+    post_save.connect(municipality_changed, sender=Municipality,
+                      dispatch_uid="ministry-overview-municipality")
+    post_delete.connect(municipality_changed, sender=Municipality,
+                        dispatch_uid="ministry-overview-municipality-delete")

@@ -8,6 +8,9 @@ Suppressed (about persons): placements (regular jobs, work-experience places, tr
 placements), candidates attending meetups, the number of candidates the ZRM share is based on,
 survey response counts. Not suppressed: targets, new employer contacts (businesses, not persons)
 and meetups held (events). Zero is suppressed too ("below 5"), so "<5" never tells 0 from 1-4.
+
+Totals over several municipalities (`suppress_total`) get a secondary suppression: they are
+withheld when subtracting the shown municipalities' figures would reveal a suppressed one.
 """
 
 from math import floor
@@ -51,6 +54,17 @@ def suppress_row(raw: dict[str, Any]) -> dict[str, Any]:
         if name in raw and (base not in raw or is_small(raw[base])):
             row[name] = None
     return row
+
+
+def suppress_total(total: int, hidden_count: int, hidden_sum: int) -> Figure:
+    """A person count summed over several municipalities (national or provincial totals, the
+    weekly trend). Besides the total's own suppression, it is withheld (None) when it would
+    give away suppressed contributions by differencing: when exactly one contribution was
+    suppressed (total minus the shown figures is that count), or when the suppressed
+    contributions together are below the threshold (the remainder would tell 0 from 1-4)."""
+    if hidden_count and (hidden_count == 1 or hidden_sum < THRESHOLD):
+        return None
+    return suppress(total)
 
 
 def suppress_progress(count: int, target: int, expected: float, *,

@@ -4,6 +4,7 @@ targets, national totals, weekly trends, who lags behind, one municipality's his
 Reads only the rollup tables and `tenants.Municipality`: two queries for the overview, three
 for a history page, whatever the number of municipalities."""
 
+from datetime import date
 from functools import wraps
 from typing import Any
 
@@ -13,12 +14,17 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 
 from tenants.models import Municipality
 
-from . import exports, figures
+from . import exports, figures, overview_cache, rendering
 
 PERMISSION = "accounts.view_ministry_dashboard"
 CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 640, 220, 30
@@ -68,40 +74,68 @@ def trend_chart(weeks: list[dict[str, Any]], series: tuple[str, ...]) -> dict[st
             "baseline": CHART_HEIGHT - CHART_PAD, "pad": CHART_PAD}
 
 
+SORT_OPTIONS = [("name", _lazy("name")), ("province", _lazy("province")),
+                ("-employer_contacts", _lazy("share of employer contacts target")),
+                ("-regular_jobs", _lazy("share of regular jobs target")),
+                ("-work_experience_places", _lazy("share of work-experience target"))]
+
+
+def figures_section(rows: list[figures.Row], province: str, sort: str) -> dict[str, Any]:
+    """What the dashboard shows below its filters, rendered (see `ministry.overview_cache`)."""
+    weeks = figures.national_weeks(province=province)
+    lagging = [row for row in rows if row.behind]
+    html = render_to_string("ministry/_dashboard_figures.html", {
+        "rows": rows, "rows_html": rendering.municipality_rows(rows), "province": province,
+        "totals": figures.totals(rows), "lagging": lagging,
+        "lagging_html": rendering.lagging_list(lagging), "weeks": weeks,
+        "chart": trend_chart(weeks, ("new_employer_contacts", "regular_jobs"))})
+    return {"figures_html": mark_safe(html)}  # noqa: S308 - rendered by the template engine
+
+
 @ministry_view
 def dashboard(request: HttpRequest) -> HttpResponse:
     province = request.GET.get("provincie", "")
     sort = request.GET.get("sorteer", "name")
     export = request.GET.get("formaat", "")
-    rows = figures.current_rows()
-    error = ""
+    today = timezone.localdate()
+    form = {"province": province, "sort": sort, "sort_options": SORT_OPTIONS, "error": ""}
+    if not export:
+        key = overview_cache.section_key(province, sort, get_language(), today)
+        section = overview_cache.cached_section(
+            key, lambda: _section_or_none(province, sort, today))
+        if section is not None:
+            return render(request, "ministry/dashboard.html", {**form, **section})
+    rows = figures.current_rows(today)
     try:
         if export not in ("", "csv", "xlsx"):
             raise figures.BadFilter("formaat")
         chosen = figures.select(rows, province=province, sort=sort)
     except figures.BadFilter as problem:
-        error = {"province": _("Unknown province: choose one from the list."),
-                 "sort": _("Unknown sort order."),
-                 "formaat": _("Export as csv or xlsx.")}[str(problem)]
-        province, sort, export = "", "name", ""
+        form["error"] = {"province": _("Unknown province: choose one from the list."),
+                         "sort": _("Unknown sort order."),
+                         "formaat": _("Export as csv or xlsx.")}[str(problem)]
+        form["province"], form["sort"] = "", "name"
         chosen = figures.select(rows)
-    if export == "csv":
-        return exports.csv_response(chosen)
-    if export == "xlsx":
-        return exports.xlsx_response(chosen)
-    weeks = figures.national_weeks(province=province)
-    context = {
-        "rows": chosen, "provinces": figures.provinces(rows), "province": province,
-        "sort": sort, "totals": figures.totals(chosen), "error": error,
-        "lagging": [row for row in chosen if row.behind],
-        "unpublished": [row for row in chosen if row.figures is None],
-        "weeks": weeks, "chart": trend_chart(weeks, ("new_employer_contacts", "regular_jobs")),
-        "sort_options": [("name", _("name")), ("province", _("province")),
-                         ("-employer_contacts", _("share of employer contacts target")),
-                         ("-regular_jobs", _("share of regular jobs target")),
-                         ("-work_experience_places", _("share of work-experience target"))],
-    }
-    return render(request, "ministry/dashboard.html", context, status=400 if error else 200)
+    else:
+        if export == "csv":
+            return exports.csv_response(chosen)
+        if export == "xlsx":
+            return exports.xlsx_response(chosen)
+    return render(request, "ministry/dashboard.html", {
+        **form, "provinces": figures.provinces(rows),
+        **figures_section(chosen, form["province"], form["sort"])},
+        status=400 if form["error"] else 200)
+
+
+def _section_or_none(province: str, sort: str, today: date) -> dict[str, Any] | None:
+    """The section for a valid filter; None for a bad one (never cached: the view answers it
+    with a 400 and the unfiltered figures)."""
+    rows = figures.current_rows(today)
+    try:
+        chosen = figures.select(rows, province=province, sort=sort)
+    except figures.BadFilter:
+        return None
+    return {"provinces": figures.provinces(rows), **figures_section(chosen, province, sort)}
 
 
 @ministry_view

@@ -5,12 +5,13 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 from openpyxl import load_workbook
 
-from ministry import figures
+from ministry import figures, overview_cache
 from ministry.models import PeriodRollup, WeekRollup
 from ministry.rollups import monday, publish_rollup
 from tenants.cbs import all_municipalities
@@ -116,6 +117,7 @@ def _fake_municipalities(count: int) -> None:
         municipality=m, period_start=START, period_end=m.period_end, computed_on=TODAY,
         target_employer_contacts=70, target_regular_jobs=40, target_work_experience_places=20,
         new_employer_contacts=index, regular_jobs=index % 9) for index, m in enumerate(created)])
+    overview_cache.bump()  # bulk_create sends no signals; the real writers start a generation
     WeekRollup.objects.bulk_create([WeekRollup(
         municipality=m, week_start=monday(START) + timedelta(weeks=w), regular_jobs=w)
         for m in created for w in range(8)])
@@ -147,9 +149,55 @@ def test_query_count_does_not_grow_with_the_number_of_municipalities(national, a
 
 def test_a_whole_dashboard_request_takes_five_queries(national, analyst):
     """Host, user, permission (one query), the rows, the weekly totals (the session comes
-    from the cache)."""
+    from the cache). Once rendered, the figures come from the cache: three queries."""
     client = login(national, analyst)
     _fake_municipalities(12)
     client.get("/ministerie/")
+    overview_cache.bump()
     total, own = _count_dashboard_queries(client)
     assert (total, own) == (5, 2)
+    total, own = _count_dashboard_queries(client)
+    assert (total, own) == (3, 0)
+
+
+def test_cached_figures_are_replaced_after_a_publish_commits(
+        national, analyst, zoetermeer, django_capture_on_commit_callbacks):
+    client = login(national, analyst)
+    with tenant_context(zoetermeer):
+        publish_rollup()
+    assert "Zoetermeer" in client.get("/ministerie/").content.decode()
+    Municipality.objects.filter(pk=zoetermeer.pk).update(name="Zoetermeer-Oost")
+    # Changed behind the dashboard's back (a queryset update sends no signal): still cached.
+    assert "Zoetermeer-Oost" not in client.get("/ministerie/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True), tenant_context(zoetermeer):
+        publish_rollup()
+    assert "Zoetermeer-Oost" in client.get("/ministerie/").content.decode()
+    zoetermeer.refresh_from_db()
+    zoetermeer.province = "Utrecht"
+    with django_capture_on_commit_callbacks(execute=True):
+        zoetermeer.save()
+    page = client.get("/ministerie/?provincie=Utrecht").content.decode()
+    assert "Zoetermeer-Oost" in page
+
+
+def test_cached_sections_are_kept_apart_per_filter_and_language(national, analyst):
+    client = login(national, analyst)
+    _fake_municipalities(12)
+    provinces = sorted({m.province for m in Municipality.objects.participating()})
+    first = client.get(f"/ministerie/?provincie={provinces[0]}").content.decode()
+    second = client.get(f"/ministerie/?provincie={provinces[1]}").content.decode()
+    assert first != second
+    assert f"Totalen voor {provinces[0]}" in first and f"Totalen voor {provinces[1]}" in second
+    dutch = client.get("/ministerie/").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/ministerie/").content.decode()
+    assert "Landelijke totalen" in dutch and "National totals" not in dutch
+    assert "National totals" in english and "Landelijke totalen" not in english
+
+
+def test_a_bad_filter_is_not_cached(national, analyst):
+    client = login(national, analyst)
+    _fake_municipalities(5)
+    assert client.get("/ministerie/?provincie=Atlantis").status_code == 400
+    assert client.get("/ministerie/?provincie=Atlantis").status_code == 400
+    assert client.get("/ministerie/").status_code == 200

@@ -8,6 +8,7 @@ import pytest
 from django.core import serializers
 from django_tenants.utils import tenant_context
 
+from ministry import figures
 from ministry.models import PeriodRollup, WeekRollup
 from ministry.rollups import publish_rollup
 from ministry.suppression import (
@@ -16,6 +17,7 @@ from ministry.suppression import (
     suppress,
     suppress_progress,
     suppress_row,
+    suppress_total,
 )
 
 
@@ -106,3 +108,36 @@ def _is_date(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+@pytest.mark.parametrize(("total", "hidden_count", "hidden_sum", "shown"), [
+    (500, 0, 0, 500),  # nothing suppressed among the contributions
+    (3, 0, 0, SUPPRESSED),  # the total itself is small
+    (500, 1, 3, None),  # total minus the shown figures would be the one suppressed count
+    (500, 2, 3, None),  # the suppressed ones together below 5: would tell 0 from 1-4
+    (500, 3, 6, 500),
+])
+def test_totals_are_withheld_when_differencing_would_reveal_a_suppressed_count(
+        total, hidden_count, hidden_sum, shown):
+    assert suppress_total(total, hidden_count, hidden_sum) == shown
+
+
+def _row(code: str, regular_jobs: int) -> figures.Row:
+    raw = {name: 0 for name in figures.PERIOD_FIELDS}
+    raw.update(period_start=date(2026, 1, 1), period_end=date(2026, 12, 31),
+               computed_on=date(2026, 6, 1), target_employer_contacts=70,
+               target_regular_jobs=40, target_work_experience_places=20,
+               new_employer_contacts=30, regular_jobs=regular_jobs, work_experience_places=9,
+               trial_placements=8, candidates_attending=12)
+    return figures.make_row(code, code, "Flevoland", raw, date(2026, 6, 1))
+
+
+def test_a_province_total_does_not_give_away_its_one_small_municipality():
+    rows = [_row("GM0034", 20), _row("GM0050", 11), _row("GM0303", 3)]
+    assert [row.figures["regular_jobs"] for row in rows] == [20, 11, SUPPRESSED]
+    totals = figures.totals(rows)
+    assert totals["regular_jobs"] is None  # 34 - 20 - 11 would be the suppressed 3
+    assert totals["work_experience_places"] == 27  # nothing suppressed: shown
+    assert totals["new_employer_contacts"] == 90
+    rows.append(_row("GM0995", 4))
+    assert figures.totals(rows)["regular_jobs"] == 38  # 3 + 4 hidden: no single one follows

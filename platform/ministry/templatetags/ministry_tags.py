@@ -5,14 +5,12 @@ from typing import Any
 from django import template
 from django.utils.formats import number_format
 
+from ministry import rendering
+
 register = template.Library()
 
 
-@register.filter
-def percent(value: Any) -> str:
-    if value is None or isinstance(value, str):
-        return "–"
-    return f"{number_format(value * 100, 0)}%"
+register.filter("percent", rendering.percent)
 
 
 @register.filter

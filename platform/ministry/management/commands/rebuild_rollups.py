@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django_tenants.utils import tenant_context
 
+from ministry import overview_cache
 from ministry.models import PeriodRollup, WeekRollup
 from ministry.rollups import publish_rollup
 from tenants.models import Municipality
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             weeks, _ = WeekRollup.objects.all().delete()
             periods, _ = PeriodRollup.objects.all().delete()
+            overview_cache.changed()
             published = 0
             for municipality in Municipality.objects.participating().order_by("schema_name"):
                 with tenant_context(municipality):
