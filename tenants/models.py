@@ -59,6 +59,11 @@ class Municipality(TenantMixin):
         validators=[MinValueValidator(1), MaxValueValidator(120)],
         help_text=_("After this many months a closed candidate file is deleted."))
     created_at = models.DateTimeField(auto_now_add=True)
+    # Mirrored from tenants.billing.Subscription (blank: no subscription, e.g. provisioned by
+    # an operator), so every request knows the workspace's access without a query.
+    billing_status = models.CharField(_("subscription status"), max_length=20, blank=True)
+    billing_status_since = models.DateTimeField(_("subscription status since"), null=True,
+                                                blank=True)
 
     objects = MunicipalityQuerySet.as_manager()
 

@@ -56,6 +56,7 @@ class RolePermissions(models.Model):
             ("access_workspace", "Can use the municipal workspace"),
             ("view_all_candidates", "Can see every candidate of the municipality"),
             ("manage_targets", "Can set targets and the project period"),
+            ("manage_subscription", "Can see invoices and manage the subscription"),
             ("edit_portal", "Can edit the public portal"),
             ("access_employer_portal", "Can use the employer pages of the portal"),
             ("access_candidate_portal", "Can use the candidate pages of the portal"),

@@ -30,7 +30,8 @@ ROLES: dict[Role, RoleSpec] = {
     Role.RELATIONSHIP_MANAGER: RoleSpec("Relatiemanager", ("accounts.access_workspace",)),
     Role.COORDINATOR: RoleSpec(
         "Coördinator",
-        ("accounts.access_workspace", "accounts.view_all_candidates", "accounts.manage_targets"),
+        ("accounts.access_workspace", "accounts.view_all_candidates", "accounts.manage_targets",
+         "accounts.manage_subscription"),
     ),
     Role.EDITOR: RoleSpec("Redacteur", ("accounts.edit_portal", "cms.change_branding",
                                         *WAGTAIL_EDIT)),

@@ -50,5 +50,16 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=4, minute=0),
         "options": {"queue": "background"},
     },
+    "expire-abandoned-sign-ups-hourly": {
+        "task": "billing.expire_abandoned_sign_ups",
+        "schedule": crontab(minute=20),
+        "options": {"queue": "background"},
+    },
+    # A Stripe event whose task was lost (a worker or Redis gone) is processed within minutes.
+    "replay-stripe-events": {
+        "task": "billing.replay_unprocessed_events",
+        "schedule": crontab(minute="*/10"),
+        "options": {"queue": "default"},
+    },
 }
 app.autodiscover_tasks()

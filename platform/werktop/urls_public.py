@@ -16,5 +16,6 @@ urlpatterns = [
     path("ministerie/", include("ministry.urls")),
     path("api/v1/", include("ministry.api_urls")),
     path("beheer/", account_views.operator_home, name="operator_home"),
+    path("", include("tenants.billing.urls")),
     *common,
 ]

@@ -46,6 +46,7 @@ SHARED_APPS = [
     "django_celery_beat",
     "werktop",
     "ministry",  # rollups of every municipality, in the public schema (no personal data)
+    "tenants.billing",  # subscriptions and Stripe events (public schema)
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -134,6 +135,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Unpaid or cancelled subscription: writes to the workspace refused (tenants.billing).
+    "tenants.billing.middleware.ReadOnlyWorkspaceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -154,6 +157,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "werktop.context_processors.site",
+                "tenants.billing.context_processors.billing",
             ],
         },
     }
@@ -325,3 +329,28 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# --- Subscriptions (tenants.billing, Stripe) -----------------------------------------------
+# Test-mode keys from the Stripe dashboard (README: "Stripe in test mode"). Without them the
+# sign-up says Stripe cannot be reached; the tests stub Stripe's HTTP client instead.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="sk_test_not_configured")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_not_configured")
+# One yearly Price per plan (municipality size), created in the Stripe dashboard.
+STRIPE_PRICES = {
+    "small": env.str("STRIPE_PRICE_SMALL", default="price_small_not_configured"),
+    "medium": env.str("STRIPE_PRICE_MEDIUM", default="price_medium_not_configured"),
+    "large": env.str("STRIPE_PRICE_LARGE", default="price_large_not_configured"),
+}
+# Every call to Stripe gives up after this many seconds (connect and read), retried twice.
+STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=10.0)
+# Webhook signatures older than this are refused (Stripe's own default tolerance).
+STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", default=300)
+BILLING_TRIAL_DAYS = env.int("BILLING_TRIAL_DAYS", default=30)
+# Invoices (payment by bank transfer) are due this many days after they are sent.
+BILLING_INVOICE_DAYS_UNTIL_DUE = env.int("BILLING_INVOICE_DAYS_UNTIL_DUE", default=30)
+# Past due for longer than this: the workspace becomes read-only (the portal stays up).
+BILLING_GRACE_DAYS = env.int("BILLING_GRACE_DAYS", default=14)
+# After cancellation the data stays this long for export; then an operator may remove it.
+BILLING_EXPORT_DAYS = env.int("BILLING_EXPORT_DAYS", default=90)
+# A sign-up that never reached payment is erased after this many hours (Checkout's lifetime).
+BILLING_SIGN_UP_HOURS = env.int("BILLING_SIGN_UP_HOURS", default=24)

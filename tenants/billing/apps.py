@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class BillingConfig(AppConfig):
+    """Subscriptions of municipalities, kept in step with Stripe (public schema)."""
+
+    name = "tenants.billing"
+    label = "billing"
+    verbose_name = "Abonnementen"

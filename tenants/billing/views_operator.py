@@ -1,0 +1,48 @@
+"""Operators: every subscription on the national site, and removing a cancelled
+municipality after its export period."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from .access import access_of
+from .models import SignUp, Subscription
+from .services.lifecycle import RemovalRefused, remove_cancelled_municipality
+
+OPERATE = "accounts.operate_platform"
+
+
+@never_cache
+@login_required
+@permission_required(OPERATE, raise_exception=True)
+def subscription_list(request: HttpRequest) -> HttpResponse:
+    subscriptions = list(Subscription.objects.select_related("municipality"))
+    rows = [{"subscription": s, "access": access_of(s.municipality)} for s in subscriptions]
+    open_sign_ups = SignUp.objects.exclude(status=SignUp.Status.PROVISIONED).only(
+        "pk", "cbs_code", "plan", "status", "created_at", "error")[:50]
+    return render(request, "billing/operator_list.html",
+                  {"rows": rows, "sign_ups": open_sign_ups})
+
+
+@never_cache
+@login_required
+@permission_required(OPERATE, raise_exception=True)
+def remove_municipality(request: HttpRequest, pk: int) -> HttpResponse:
+    subscription = get_object_or_404(Subscription.objects.select_related("municipality"), pk=pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            code = remove_cancelled_municipality(
+                subscription, confirm_name=request.POST.get("naam", ""))
+        except RemovalRefused as refused:
+            error = str(refused)
+        else:
+            messages.success(request, _("Municipality %(code)s and all its data have been "
+                                        "removed.") % {"code": code})
+            return redirect("billing:operator_list")
+    return render(request, "billing/operator_remove.html", {
+        "subscription": subscription, "access": access_of(subscription.municipality),
+        "error": error}, status=400 if error else 200)
