@@ -33,7 +33,7 @@ run: demo  ## the platform with demo data on http://localhost:8000/
 test: system-deps services  ## the whole test suite
 	@DJANGO_SETTINGS_MODULE=werktop.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
-bench: services  ## provisioning, migration, list/import, portal, registration, table-plan, report and ministry benchmarks (figures for this machine)
+bench: services  ## provisioning, migration, list/import, portal, registration, table-plan, report, ministry and billing benchmarks (figures for this machine)
 	@DJANGO_SETTINGS_MODULE=werktop.settings.test $(PY) tests/benchmarks/bench_provisioning.py
 	@DJANGO_SETTINGS_MODULE=werktop.settings.test $(PY) tests/benchmarks/bench_relations.py
 	@DJANGO_SETTINGS_MODULE=werktop.settings.test $(PY) tests/benchmarks/bench_portal.py
@@ -42,6 +42,7 @@ bench: services  ## provisioning, migration, list/import, portal, registration, 
 	@DJANGO_SETTINGS_MODULE=werktop.settings.test $(PY) tests/benchmarks/bench_tableplan.py
 	@DJANGO_SETTINGS_MODULE=werktop.settings.test $(PY) tests/benchmarks/bench_friday_report.py
 	@DJANGO_SETTINGS_MODULE=werktop.settings.test $(PY) tests/benchmarks/bench_ministry.py
+	@DJANGO_SETTINGS_MODULE=werktop.settings.test $(PY) tests/benchmarks/bench_billing.py
 
 lint: install
 	@.venv/bin/ruff check .

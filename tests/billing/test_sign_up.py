@@ -125,7 +125,7 @@ def test_an_invalid_e_mail_address_gets_a_dutch_message(national, fake_stripe, e
     response = sign_up(client_for(national), email=email)
     assert response.status_code == 400
     page = response.content.decode()
-    assert "Vul een e-mailadres in" in page or "Dit veld is verplicht" in page
+    assert "Vul een e-mailadres in" in page or "Dit is een verplicht veld" in page
     assert not SignUp.objects.exists()
 
 

@@ -303,6 +303,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # The stripe library logs every request at INFO; its errors reach us as exceptions.
+    "loggers": {"stripe": {"level": "WARNING"}},
 }
 
 # --- API (relations, read-only) ----------------------------------------------------------
