@@ -117,11 +117,10 @@ def main() -> None:
 
 
 def throughput(client, fake) -> None:
-    from werktop.celery import app
-
     from tenants.billing.models import StripeEvent, Subscription
     from tenants.billing.services import events
     from tests.billing.stripe_fakes import make_event
+    from werktop.celery import app
 
     app.conf.task_always_eager = False  # the endpoint queues on Redis, as in production
     app.control.purge()
