@@ -18,6 +18,10 @@ class StripeUnavailable(Exception):
     """Stripe could not be reached or answered with an error; nothing was changed here."""
 
 
+class StripeNotFound(Exception):
+    """Stripe answered 404: the object does not exist (for this account and mode)."""
+
+
 def set_http_client(client: stripe.HTTPClient | None) -> None:
     """Use `client` for every call (tests, benchmarks); None: the default requests client."""
     global _http_client
@@ -39,10 +43,14 @@ def call(method: Any, *args: Any, idempotency_key: str | None = None,
          **params: Any) -> dict[str, Any]:
     """`method(*args, params=..., options=...)`, the answer as plain dicts and lists, with
     Stripe's errors turned into StripeUnavailable (a connection failure, a time-out, or an
-    error answer)."""
+    error answer); a 404 becomes StripeNotFound."""
     options = {"idempotency_key": idempotency_key} if idempotency_key else {}
     try:
         result = method(*args, params=params or None, options=options or None)
+    except stripe.InvalidRequestError as error:
+        if error.http_status == 404:
+            raise StripeNotFound(str(error.code or "resource_missing")) from error
+        raise StripeUnavailable(type(error).__name__) from error
     except stripe.StripeError as error:
         raise StripeUnavailable(type(error).__name__) from error
     return result.to_dict()

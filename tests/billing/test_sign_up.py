@@ -183,3 +183,21 @@ def test_a_crash_during_provisioning_leaves_nothing_and_the_retry_succeeds(
         tasks.provision_sign_up.delay(str(record.pk))
     record.refresh_from_db()
     assert record.status == SignUp.Status.PROVISIONED and schema_exists("gm0363")
+
+
+def test_an_abandoned_sign_up_expires_erases_the_coordinator_and_frees_the_municipality(
+        national, fake_stripe):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client = client_for(national)
+    sign_up(client)
+    SignUp.objects.update(created_at=timezone.now() - timedelta(hours=25))
+    assert tasks.expire_abandoned_sign_ups.delay().get() == 1
+    expired = SignUp.objects.get()
+    assert expired.status == SignUp.Status.EXPIRED
+    assert (expired.coordinator_name, expired.coordinator_email) == ("", "")
+    again = sign_up(client, email="nieuwe.coordinator@amsterdam.nl")
+    assert again.status_code == 302
+    assert SignUp.objects.filter(cbs_code=AMSTERDAM, status=SignUp.Status.CHECKOUT).count() == 1

@@ -176,3 +176,25 @@ def test_events_stored_during_a_stripe_outage_are_replayed_by_the_command(
     assert stored.processed_at is not None and subscription.status == "past_due"
     call_command("replay_stripe_events")  # nothing left: processed once
     assert StripeEvent.objects.filter(processed_at=None).count() == 0
+
+
+def test_an_event_about_an_object_stripe_does_not_know_is_ignored(
+        national, fake_stripe, django_capture_on_commit_callbacks):
+    client = client_for(national)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_event(client, make_event("invoice.paid", {"id": "in_unknown"}))
+        post_event(client, make_event("checkout.session.completed",
+                                      {"id": "cs_unknown", "object": "checkout.session"}))
+    results = set(StripeEvent.objects.values_list("result", flat=True))
+    assert results == {"ignored: the object does not exist at Stripe"}
+    assert StripeEvent.objects.filter(processed_at=None).count() == 0
+
+
+def test_a_completed_checkout_that_is_not_ours_is_ignored(
+        national, fake_stripe, django_capture_on_commit_callbacks):
+    fake_stripe.objects["cs_other"] = {"id": "cs_other", "object": "checkout.session",
+                                       "status": "complete", "client_reference_id": "order-17"}
+    with django_capture_on_commit_callbacks(execute=True):
+        post_event(client_for(national), make_event("checkout.session.completed",
+                                                    fake_stripe.objects["cs_other"]))
+    assert StripeEvent.objects.get().result == "ignored: unknown or already handled sign-up"

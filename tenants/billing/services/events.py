@@ -86,7 +86,10 @@ def process_event(event_pk: int) -> str:
             if event.processed_at is not None:
                 return event.result
             handler = HANDLERS.get(event.type)
-            result = handler(event) if handler else "ignored: event type not used"
+            try:
+                result = handler(event) if handler else "ignored: event type not used"
+            except stripe_api.StripeNotFound:
+                result = "ignored: the object does not exist at Stripe"
             event.processed_at, event.result, event.error = timezone.now(), result[:200], ""
             event.attempts += 1
             event.save(update_fields=["processed_at", "result", "error", "attempts"])

@@ -4,6 +4,7 @@ municipality is provisioned in Celery. Every step can be repeated without doing 
 """
 
 import logging
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -120,13 +121,17 @@ def confirm_checkout(sign_up: SignUp) -> bool:
 def checkout_completed(session) -> bool:
     """A Checkout Session Stripe says is complete: mark its sign-up paid and queue the
     provisioning, once. False for an unknown or already-handled sign-up."""
-    if session.get("status") != "complete" or not session.get("client_reference_id"):
+    if session.get("status") != "complete":
         return False
+    try:
+        sign_up_id = uuid.UUID(str(session.get("client_reference_id")))
+    except ValueError:
+        return False  # not one of ours
     from .. import tasks
 
     with transaction.atomic():
         sign_up = (SignUp.objects.select_for_update()
-                   .filter(pk=session["client_reference_id"]).first())
+                   .filter(pk=sign_up_id).first())
         if sign_up is None or sign_up.status not in (SignUp.Status.NEW, SignUp.Status.CHECKOUT):
             return False
         sign_up.status = SignUp.Status.PAID
