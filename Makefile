@@ -44,8 +44,9 @@ bench: services  ## provisioning, migration, list/import, portal, registration, 
 	@DJANGO_SETTINGS_MODULE=werktop.settings.test $(PY) tests/benchmarks/bench_ministry.py
 	@DJANGO_SETTINGS_MODULE=werktop.settings.test $(PY) tests/benchmarks/bench_billing.py
 
-lint: install
+lint: install  ## ruff, and bandit (no finding of medium or high severity)
 	@.venv/bin/ruff check .
+	@.venv/bin/bandit -q -r platform tenants cms matching_events -x '*/migrations/*' --severity-level medium
 
 vendor-css:  ## re-vendor the NL Design System CSS from the npm lock file
 	@infra/nlds/vendor.sh
