@@ -43,6 +43,8 @@ def subscription_page(request: HttpRequest) -> HttpResponse:
 def customer_portal(request: HttpRequest) -> HttpResponse:
     _coordinator(request)
     back = request.build_absolute_uri(reverse("billing_workspace:subscription"))
+    if not Subscription.objects.filter(municipality=request.tenant).exists():
+        return redirect("billing_workspace:subscription")  # the page says there is none
     try:
         url = customer_portal_url(request.tenant, back)
     except StripeUnavailable:
