@@ -18,7 +18,9 @@ def _load_production(**env) -> subprocess.CompletedProcess:
         environment.pop("DEBUG", None)
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); from django.conf import settings;"
-         "print(settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE)"],
+         "print(settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE,"
+         "settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME,"
+         "settings.SESSION_COOKIE_HTTPONLY, settings.SESSION_COOKIE_SAMESITE)"],
         cwd=REPO, env=environment, capture_output=True, text=True, timeout=60,
     )
 
@@ -37,7 +39,7 @@ def test_production_refuses_unsafe_settings(env, message):
 def test_production_starts_with_safe_settings_and_secure_cookies():
     result = _load_production(SECRET_KEY=GOOD_KEY, DEBUG="false")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "True True"
+    assert result.stdout.strip() == "True True __Host-sessionid __Host-csrftoken True Lax"
 
 
 def test_every_environment_variable_is_documented():

@@ -189,6 +189,10 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 # Do not reveal whether an address has an account.
 ACCOUNT_PREVENT_ENUMERATION = True
+# Lock-out: after 5 failed logins for one address, that address cannot log in for 15 minutes
+# (whatever the password); at most 10 failed logins a minute per client address. Counters
+# live in the default cache, per schema.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/15m/key"}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Werktop"

@@ -1,0 +1,46 @@
+"""Logging in: lock-out after repeated failures, and a password reset that does not tell
+whether an address has an account."""
+
+import pytest
+from django.core import mail
+
+from accounts.roles import Role
+from tests.conftest import PASSWORD, client_for, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(client, email: str, password: str):
+    return client.post("/account/login/", {"login": email, "password": password})
+
+
+def test_five_failed_logins_lock_the_account_out(zoetermeer):
+    make_user(zoetermeer, Role.RELATIONSHIP_MANAGER, "alice@zoetermeer.example")
+    client = client_for(zoetermeer)
+    for _ in range(5):
+        assert _login(client, "alice@zoetermeer.example", "wrong-password").status_code == 200
+    locked = _login(client, "alice@zoetermeer.example", PASSWORD)
+    assert locked.status_code in (200, 429)
+    assert "_auth_user_id" not in client.session
+    assert "Te veel" in locked.content.decode()
+    # Another municipality's counter is its own (the cache keys carry the schema).
+
+
+def test_the_lock_out_is_per_municipality(zoetermeer, hilversum):
+    make_user(zoetermeer, Role.RELATIONSHIP_MANAGER, "same@example.org")
+    make_user(hilversum, Role.RELATIONSHIP_MANAGER, "same@example.org")
+    for _ in range(5):
+        _login(client_for(zoetermeer), "same@example.org", "wrong-password")
+    hilversum_client = client_for(hilversum)
+    assert _login(hilversum_client, "same@example.org", PASSWORD).status_code == 302
+
+
+def test_a_password_reset_does_not_reveal_whether_an_address_exists(zoetermeer):
+    make_user(zoetermeer, Role.RELATIONSHIP_MANAGER, "alice@zoetermeer.example")
+    client = client_for(zoetermeer)
+    known = client.post("/account/password/reset/", {"email": "alice@zoetermeer.example"})
+    unknown = client.post("/account/password/reset/", {"email": "niemand@zoetermeer.example"})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    reset_mails = [m for m in mail.outbox if "alice@zoetermeer.example" in m.to]
+    assert len(reset_mails) == 1
