@@ -44,3 +44,18 @@ def test_a_password_reset_does_not_reveal_whether_an_address_exists(zoetermeer):
     assert known["Location"] == unknown["Location"]
     reset_mails = [m for m in mail.outbox if "alice@zoetermeer.example" in m.to]
     assert len(reset_mails) == 1
+
+
+def test_a_user_sees_and_ends_their_other_sessions(zoetermeer):
+    make_user(zoetermeer, Role.COORDINATOR, "carol@zoetermeer.example")
+    laptop, phone = client_for(zoetermeer), client_for(zoetermeer)
+    assert _login(laptop, "carol@zoetermeer.example", PASSWORD).status_code == 302
+    assert _login(phone, "carol@zoetermeer.example", PASSWORD).status_code == 302
+    page = laptop.get("/account/sessions/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert text.count("127.0.0.1") == 2 and "Elders uitloggen" in text  # both sessions
+    ended = laptop.post("/account/sessions/", {"action": "logout"})
+    assert ended.status_code == 302
+    assert phone.get("/werkplek/").status_code == 302  # the phone is logged out
+    assert laptop.get("/werkplek/").status_code == 200  # this session stays

@@ -43,6 +43,7 @@ SHARED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",  # a user sees and ends their other sessions (/account/sessions/)
     "django_celery_beat",
     "werktop",
     "ministry",  # rollups of every municipality, in the public schema (no personal data)
@@ -60,6 +61,7 @@ TENANT_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
