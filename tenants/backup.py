@@ -7,7 +7,8 @@ checksum of every table of the schema at backup time). Restoring puts the schema
 fresh schema: the schema that is there now, if any, is first renamed aside
 (`<schema>_before_restore_<time>`, kept until an operator drops it), then pg_restore creates
 the schema from the dump and the shared rows are written back. `fingerprints` compares a
-schema with the manifest. See infra/RUNBOOK.md ("Restoring one municipality").
+schema with the manifest. Commands: `backup_municipality --cbs GM0637 --to DIR` and
+`restore_municipality DIR` (README, "Security and operations").
 """
 
 import glob
