@@ -14,6 +14,11 @@ class AuditEntry(models.Model):
         HANDOVER = "handover", _("handed over")
         SHARE = "share", _("shared")
         IMPORT = "import", _("imported")
+        LOGIN = "login", _("logged in")
+        LOGOUT = "logout", _("logged out")
+        LOGIN_FAILED = "login_failed", _("failed login")
+        DENIED = "denied", _("was refused")
+        ROLE_CHANGE = "role_change", _("role changed")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.usersessions.models import UserSession
 from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import tenant_context
@@ -97,6 +98,7 @@ def _remove_national_user(user) -> None:
     user.groups.clear()
     user.user_permissions.clear()
     EmailAddress.objects.filter(user=user).delete()
+    UserSession.objects.filter(user=user).delete()
     User.objects.filter(pk=user.pk)._raw_delete(connection.alias)
 
 

@@ -59,3 +59,36 @@ def test_a_user_sees_and_ends_their_other_sessions(zoetermeer):
     assert ended.status_code == 302
     assert phone.get("/werkplek/").status_code == 302  # the phone is logged out
     assert laptop.get("/werkplek/").status_code == 200  # this session stays
+
+
+def test_security_events_go_into_the_municipality_s_audit_trail(zoetermeer, national):
+    from django.contrib.auth.models import Group
+    from django_tenants.utils import tenant_context
+
+    from audit.models import AuditEntry
+
+    alice = make_user(zoetermeer, Role.RELATIONSHIP_MANAGER, "alice@zoetermeer.example")
+    make_user(zoetermeer, Role.COORDINATOR, "carol@zoetermeer.example")
+    client = client_for(zoetermeer)
+    _login(client, "alice@zoetermeer.example", "wrong-password")
+    _login(client, "alice@zoetermeer.example", PASSWORD)
+    assert client.get("/werkplek/doelen/periode/").status_code == 403  # coordinators only
+    with tenant_context(zoetermeer):
+        alice.groups.add(Group.objects.get(name="Coördinator"))
+        entries = list(AuditEntry.objects.order_by("pk").values_list(
+            "action", "actor_label", "detail"))
+    actions = [entry[0] for entry in entries]
+    # Creating the two users gave them their roles; then alice's session.
+    assert actions == ["role_change", "role_change", "login_failed", "login", "denied",
+                       "role_change"], actions
+    assert entries[2][1] == ""  # the attempted address of a failed login is not kept
+    assert not any("wrong-password" in str(entry) for entry in entries)
+    assert entries[5][2] == "+ Coördinator"
+    # The coordinator reads them in the audit log; nobody can edit them (no form, no admin).
+    carol = client_for(zoetermeer)
+    _login(carol, "carol@zoetermeer.example", PASSWORD)
+    page = carol.get("/werkplek/logboek/").content.decode()
+    assert "mislukte inlogpoging" in page and "geweigerd" in page
+    # The national site has no audit table: a login there still works.
+    make_user(national, Role.OPERATOR, "ops@werktop.example")
+    assert _login(client_for(national), "ops@werktop.example", PASSWORD).status_code == 302

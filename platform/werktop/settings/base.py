@@ -136,6 +136,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Refused pages go into the municipality's audit trail (audit.security_events).
+    "audit.security_events.PermissionDeniedAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Unpaid or cancelled subscription: writes to the workspace refused (tenants.billing).
     "tenants.billing.middleware.ReadOnlyWorkspaceMiddleware",
