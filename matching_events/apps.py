@@ -6,3 +6,8 @@ class MatchingEventsConfig(AppConfig):
 
     name = "matching_events"
     verbose_name = "Ontmoetingen en plaatsingen"
+
+    def ready(self) -> None:
+        from . import privacy
+
+        privacy.connect()

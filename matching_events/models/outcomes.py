@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from relations.models import Candidate, Employer
@@ -133,10 +132,9 @@ class SurveyResponse(models.Model):
     submitted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        # No "has a respondent" constraint: erasing a candidate or an employer keeps their
+        # answers as anonymous scores (matching_events.privacy).
         ordering = ["-submitted_at"]
-        constraints = [models.CheckConstraint(
-            condition=Q(registration__isnull=False) | Q(participation__isnull=False),
-            name="survey_has_respondent")]
 
     def __str__(self) -> str:
         return f"{self.respondent} {self.submitted_at:%Y-%m-%d}"
