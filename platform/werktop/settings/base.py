@@ -143,6 +143,8 @@ MIDDLEWARE = [
     "tenants.billing.middleware.ReadOnlyWorkspaceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff roles must set up two-factor authentication first (accounts.two_factor).
+    "accounts.two_factor.RequireTwoFactorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "werktop.middleware.TenantRedirectMiddleware",
     # Turns django-ratelimit's Ratelimited into the 429 page (RATELIMIT_VIEW).
@@ -295,6 +297,8 @@ CELERY_TASK_ROUTES = {
 }
 # Signals: a candidate without a contact moment for this many weeks is raised to their owner.
 WERKTOP_NO_CONTACT_WEEKS = env.int("WERKTOP_NO_CONTACT_WEEKS", default=6)
+# Two-factor authentication required for staff roles (accounts.two_factor). Production always.
+WERKTOP_REQUIRE_MFA = env.bool("WERKTOP_REQUIRE_MFA", default=True)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)

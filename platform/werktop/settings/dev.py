@@ -5,3 +5,5 @@ from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", ".localhost", "127.0.0.1"])
+# The demo accounts log in with a password only, unless .env says otherwise.
+WERKTOP_REQUIRE_MFA = env.bool("WERKTOP_REQUIRE_MFA", default=False)

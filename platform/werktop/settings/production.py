@@ -10,6 +10,7 @@ if DEBUG:
 if SECRET_KEY.startswith("dev-insecure") or len(SECRET_KEY) < 40:
     raise ImproperlyConfigured("Set SECRET_KEY to a long random value in production.")
 
+WERKTOP_REQUIRE_MFA = True  # not negotiable in production
 PORTAL_PORT = env.int("PORTAL_PORT", default=443)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -20,3 +20,5 @@ STORAGES = {
     "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Most tests log staff in with a password only; tests/security/test_two_factor.py switches it on.
+WERKTOP_REQUIRE_MFA = False
