@@ -8,6 +8,7 @@ table: there, the events only go to the log."""
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -21,7 +22,8 @@ logger = logging.getLogger("werktop.security")
 
 
 def _in_municipality() -> bool:
-    return connection.schema_name not in (get_public_schema_name(), "werktop_template")
+    return connection.schema_name not in (get_public_schema_name(),
+                                          settings.TENANT_BASE_SCHEMA)
 
 
 def _record(action: str, *, request: HttpRequest | None, actor=None, object_id: Any = "",

@@ -40,8 +40,11 @@ def generation() -> int:
     """The current generation. A missing counter (a flushed or evicted cache) restarts at the
     current time in nanoseconds, so a number once used is never used again."""
     with _public():
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-        return cache.get(GENERATION_KEY) or time.time_ns()
+        current = cache.get(GENERATION_KEY)
+        if current is None:
+            cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+            current = cache.get(GENERATION_KEY)
+        return current or time.time_ns()
 
 
 def bump() -> None:

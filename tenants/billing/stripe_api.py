@@ -12,6 +12,7 @@ import stripe
 from django.conf import settings
 
 _http_client: stripe.HTTPClient | None = None
+_client: stripe.StripeClient | None = None
 
 
 class StripeUnavailable(Exception):
@@ -24,15 +25,19 @@ class StripeNotFound(Exception):
 
 def set_http_client(client: stripe.HTTPClient | None) -> None:
     """Use `client` for every call (tests, benchmarks); None: the default requests client."""
-    global _http_client
-    _http_client = client
+    global _http_client, _client
+    _http_client, _client = client, None
 
 
 def client() -> stripe.StripeClient:
-    http_client = _http_client or stripe.RequestsClient(
-        timeout=(min(settings.STRIPE_TIMEOUT_SECONDS, 5.0), settings.STRIPE_TIMEOUT_SECONDS))
-    return stripe.StripeClient(settings.STRIPE_SECRET_KEY, http_client=http_client,
-                               max_network_retries=2)
+    """One client per process: its HTTP sessions (and their connections) are reused."""
+    global _client
+    if _client is None:
+        http_client = _http_client or stripe.RequestsClient(timeout=(
+            min(settings.STRIPE_TIMEOUT_SECONDS, 5.0), settings.STRIPE_TIMEOUT_SECONDS))
+        _client = stripe.StripeClient(settings.STRIPE_SECRET_KEY, http_client=http_client,
+                                      max_network_retries=2)
+    return _client
 
 
 def price_for(plan: str) -> str:

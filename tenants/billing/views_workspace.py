@@ -30,7 +30,7 @@ def subscription_page(request: HttpRequest) -> HttpResponse:
     invoices, stripe_down = [], False
     if subscription is not None:
         try:
-            invoices = invoices_of(municipality)
+            invoices = invoices_of(subscription)
         except StripeUnavailable:
             stripe_down = True
     return render(request, "billing/workspace_subscription.html", {
@@ -42,16 +42,13 @@ def subscription_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def customer_portal(request: HttpRequest) -> HttpResponse:
     _coordinator(request)
-    back = request.build_absolute_uri(reverse("billing_workspace:subscription"))
-    if not Subscription.objects.filter(municipality=request.tenant).exists():
+    subscription = Subscription.objects.filter(municipality=request.tenant).first()
+    if subscription is None:
         return redirect("billing_workspace:subscription")  # the page says there is none
+    back = request.build_absolute_uri(reverse("billing_workspace:subscription"))
     try:
-        url = customer_portal_url(request.tenant, back)
+        return redirect(customer_portal_url(subscription, back))
     except StripeUnavailable:
-        url = None
-    if url is None:
         return render(request, "billing/workspace_subscription.html", {
-            "subscription": Subscription.objects.filter(municipality=request.tenant).first(),
-            "access": access_of(request.tenant), "invoices": [], "stripe_down": True},
-            status=503)
-    return redirect(url)
+            "subscription": subscription, "access": access_of(request.tenant),
+            "invoices": [], "stripe_down": True}, status=503)

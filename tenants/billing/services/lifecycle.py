@@ -18,7 +18,7 @@ from tenants.models import Municipality
 
 from .. import stripe_api
 from ..access import Level, access_of
-from ..models import Subscription, SubscriptionStatus
+from ..models import SignUp, Subscription, SubscriptionStatus
 
 logger = logging.getLogger(__name__)
 NOTIFY = {SubscriptionStatus.PAST_DUE, SubscriptionStatus.UNPAID, SubscriptionStatus.CANCELED}
@@ -88,8 +88,6 @@ def apply_subscription(subscription: Subscription, stripe_subscription: Any) -> 
 
 def sync_subscription(subscription_id: str) -> str:
     """Re-retrieve a subscription and apply it. What happened, for the event log."""
-    from ..models import SignUp
-
     stripe_subscription = fetch_subscription(subscription_id)
     with transaction.atomic():
         subscription = (Subscription.objects.select_for_update().select_related("municipality")
@@ -162,11 +160,8 @@ def notify_coordinators(status: str) -> int:
     return len(addresses)
 
 
-def invoices_of(municipality: Municipality) -> list[dict[str, Any]]:
-    """The municipality's invoices at Stripe, newest first. Raises StripeUnavailable."""
-    subscription = Subscription.objects.filter(municipality=municipality).first()
-    if subscription is None:
-        return []
+def invoices_of(subscription: Subscription) -> list[dict[str, Any]]:
+    """The subscription's invoices at Stripe, newest first. Raises StripeUnavailable."""
     listing = stripe_api.call(stripe_api.client().v1.invoices.list,
                               customer=subscription.stripe_customer_id, limit=24)
     return [{"number": invoice.get("number") or invoice["id"],
@@ -178,12 +173,9 @@ def invoices_of(municipality: Municipality) -> list[dict[str, Any]]:
             for invoice in listing.get("data", [])]
 
 
-def customer_portal_url(municipality: Municipality, return_url: str) -> str | None:
-    """A Stripe customer-portal session for the municipality (None without a subscription).
-    Raises StripeUnavailable."""
-    subscription = Subscription.objects.filter(municipality=municipality).first()
-    if subscription is None:
-        return None
+def customer_portal_url(subscription: Subscription, return_url: str) -> str:
+    """A Stripe customer-portal session for the subscription's customer. Raises
+    StripeUnavailable."""
     session = stripe_api.call(stripe_api.client().v1.billing_portal.sessions.create,
                               customer=subscription.stripe_customer_id, return_url=return_url)
     return session["url"]
