@@ -8,31 +8,29 @@ table: there, the events only go to the log."""
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models.signals import m2m_changed
 from django.http import HttpRequest, HttpResponse
-from django_tenants.utils import get_public_schema_name
+
+from werktop.schemas import in_municipality_schema
 
 from . import services
 
 logger = logging.getLogger("werktop.security")
 
 
-def _in_municipality() -> bool:
-    return connection.schema_name not in (get_public_schema_name(),
-                                          settings.TENANT_BASE_SCHEMA)
-
-
 def _record(action: str, *, request: HttpRequest | None, actor=None, object_id: Any = "",
             detail: str = "") -> None:
-    logger.info("security event %s object=%s origin=%s schema=%s", action, object_id,
-                services.client_ip(request), connection.schema_name)
-    if _in_municipality():
+    """Into the municipality's audit trail; on the national site (no audit table) into the
+    log, without the client address."""
+    if in_municipality_schema():
         services.record(action, "account", object_id, actor=actor, request=request,
                         detail=detail)
+    else:
+        logger.info("security event %s object=%s schema=%s", action, object_id,
+                    connection.schema_name)
 
 
 def logged_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
@@ -50,14 +48,21 @@ def login_failed(sender: Any, credentials: dict, request: HttpRequest | None = N
 
 
 def roles_changed(sender: Any, instance: Any, action: str, pk_set: set | None,
-                  **kwargs: Any) -> None:
-    if action not in ("post_add", "post_remove", "post_clear") or not _in_municipality():
+                  reverse: bool = False, **kwargs: Any) -> None:
+    """user.groups.add(group) (instance: the user) and group.user_set.add(user) (reverse:
+    instance is the group, pk_set the users) alike: one entry per user."""
+    if action not in ("post_add", "post_remove", "post_clear") or not in_municipality_schema():
         return
     from django.contrib.auth.models import Group
 
-    names = sorted(Group.objects.filter(pk__in=pk_set or ()).values_list("name", flat=True))
     verb = {"post_add": "+", "post_remove": "-", "post_clear": "cleared"}[action]
-    _record("role_change", request=None, object_id=getattr(instance, "pk", ""),
+    if reverse:
+        for user_pk in sorted(pk_set or ()):
+            _record("role_change", request=None, object_id=user_pk,
+                    detail=f"{verb} {instance.name}")
+        return
+    names = sorted(Group.objects.filter(pk__in=pk_set or ()).values_list("name", flat=True))
+    _record("role_change", request=None, object_id=instance.pk,
             detail=f"{verb} {', '.join(names)}".strip())
 
 

@@ -15,7 +15,7 @@ inside a municipality's schema).
 """
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -66,14 +66,11 @@ def section_key(*parts: Any) -> str:
     return ":".join(["ministry:overview", str(generation()), *map(str, parts)])
 
 
-def cached_section(key: str, build: Callable[[], dict[str, Any] | None]) -> dict[str, Any] | None:
-    """The cached section under `key`, or `build()`'s (stored unless it is None)."""
+def get_section(key: str) -> dict[str, Any] | None:
     with _public():
-        section = cache.get(key)
-    if section is None:
-        section = build()
-        if section is not None:
-            with _public():
-                cache.set(key, section, TIMEOUT)
-    return section
+        return cache.get(key)
 
+
+def store_section(key: str, section: dict[str, Any]) -> None:
+    with _public():
+        cache.set(key, section, TIMEOUT)

@@ -111,7 +111,9 @@ def period_figures(start: date, end: date, today: date) -> dict[str, Any]:
 
 def week_figures(start: date, end: date, today: date) -> dict[date, dict[str, int]]:
     """Per ISO week of the period (up to today): the period's counts split by week. A week
-    sums what happened on its days inside the period, so the weeks add up to the period."""
+    sums what happened on its days inside the period, so the weeks add up to the period,
+    except `candidates_attending`: distinct candidates per week, and someone who came in two
+    weeks counts in both."""
     last = min(end, today)
     weeks: dict[date, dict[str, int]] = {}
     week = monday(start)

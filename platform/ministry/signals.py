@@ -6,21 +6,14 @@ sends no signal: the employer's contact moments trigger too."""
 
 from typing import Any
 
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from django_tenants.utils import get_public_schema_name
 
-
-def _in_municipality() -> bool:
-    """Not the public schema, not the template (demo data, tests and tasks may switch schemas
-    by name only, so the connection's tenant object is not asked)."""
-    return connection.schema_name not in (get_public_schema_name(),
-                                          settings.TENANT_BASE_SCHEMA)
+from werktop.schemas import in_municipality_schema
 
 
 def changed(sender: type, instance: Any, **kwargs: Any) -> None:
-    if not _in_municipality():
+    if not in_municipality_schema():
         return
     from .tasks import request_publish
 

@@ -4,7 +4,6 @@ targets, national totals, weekly trends, who lags behind, one municipality's his
 Reads only the rollup tables and `tenants.Municipality`: two queries for the overview, three
 for a history page, whatever the number of municipalities."""
 
-from datetime import date
 from functools import wraps
 from typing import Any
 
@@ -98,12 +97,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     export = request.GET.get("formaat", "")
     today = timezone.localdate()
     form = {"province": province, "sort": sort, "sort_options": SORT_OPTIONS, "error": ""}
-    if not export:
-        key = overview_cache.section_key(province, sort, get_language(), today)
-        section = overview_cache.cached_section(
-            key, lambda: _section_or_none(province, sort, today))
-        if section is not None:
-            return render(request, "ministry/dashboard.html", {**form, **section})
+    key = overview_cache.section_key(province, sort, get_language(), today)
+    if not export and (section := overview_cache.get_section(key)) is not None:
+        return render(request, "ministry/dashboard.html", {**form, **section})
     rows = figures.current_rows(today)
     try:
         if export not in ("", "csv", "xlsx"):
@@ -120,21 +116,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             return exports.csv_response(chosen)
         if export == "xlsx":
             return exports.xlsx_response(chosen)
-    return render(request, "ministry/dashboard.html", {
-        **form, "provinces": figures.provinces(rows),
-        **figures_section(chosen, form["province"], form["sort"])},
-        status=400 if form["error"] else 200)
-
-
-def _section_or_none(province: str, sort: str, today: date) -> dict[str, Any] | None:
-    """The section for a valid filter; None for a bad one (never cached: the view answers it
-    with a 400 and the unfiltered figures)."""
-    rows = figures.current_rows(today)
-    try:
-        chosen = figures.select(rows, province=province, sort=sort)
-    except figures.BadFilter:
-        return None
-    return {"provinces": figures.provinces(rows), **figures_section(chosen, province, sort)}
+    section = {"provinces": figures.provinces(rows),
+               **figures_section(chosen, form["province"], form["sort"])}
+    if not form["error"]:
+        overview_cache.store_section(key, section)  # a bad filter is never cached
+    return render(request, "ministry/dashboard.html", {**form, **section},
+                  status=400 if form["error"] else 200)
 
 
 @ministry_view

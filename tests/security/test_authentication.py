@@ -23,7 +23,6 @@ def test_five_failed_logins_lock_the_account_out(zoetermeer):
     assert locked.status_code in (200, 429)
     assert "_auth_user_id" not in client.session
     assert "Te veel" in locked.content.decode()
-    # Another municipality's counter is its own (the cache keys carry the schema).
 
 
 def test_the_lock_out_is_per_municipality(zoetermeer, hilversum):
@@ -31,6 +30,10 @@ def test_the_lock_out_is_per_municipality(zoetermeer, hilversum):
     make_user(hilversum, Role.RELATIONSHIP_MANAGER, "same@example.org")
     for _ in range(5):
         _login(client_for(zoetermeer), "same@example.org", "wrong-password")
+    zoetermeer_client = client_for(zoetermeer)
+    locked = _login(zoetermeer_client, "same@example.org", PASSWORD)
+    assert "Te veel" in locked.content.decode()  # locked out in Zoetermeer
+    assert "_auth_user_id" not in zoetermeer_client.session
     hilversum_client = client_for(hilversum)
     assert _login(hilversum_client, "same@example.org", PASSWORD).status_code == 302
 
@@ -75,12 +78,16 @@ def test_security_events_go_into_the_municipality_s_audit_trail(zoetermeer, nati
     assert client.get("/werkplek/doelen/periode/").status_code == 403  # coordinators only
     with tenant_context(zoetermeer):
         alice.groups.add(Group.objects.get(name="Coördinator"))
+        Group.objects.get(name="Redacteur").user_set.add(alice)  # the other direction
         entries = list(AuditEntry.objects.order_by("pk").values_list(
             "action", "actor_label", "detail"))
     actions = [entry[0] for entry in entries]
     # Creating the two users gave them their roles; then alice's session.
     assert actions == ["role_change", "role_change", "login_failed", "login", "denied",
-                       "role_change"], actions
+                       "role_change", "role_change"], actions
+    with tenant_context(zoetermeer):
+        last = AuditEntry.objects.order_by("-pk").first()
+    assert (last.object_id, last.detail) == (str(alice.pk), "+ Redacteur")
     assert entries[2][1] == ""  # the attempted address of a failed login is not kept
     assert not any("wrong-password" in str(entry) for entry in entries)
     assert entries[5][2] == "+ Coördinator"

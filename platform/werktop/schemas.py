@@ -1,0 +1,12 @@
+"""Which kind of schema the connection is in."""
+
+from django.conf import settings
+from django.db import connection
+from django_tenants.utils import get_public_schema_name
+
+
+def in_municipality_schema() -> bool:
+    """A municipality's schema: not the public schema (national site), not the template.
+    By name: demo data, tests and tasks may switch schemas without a tenant object."""
+    return connection.schema_name not in (get_public_schema_name(),
+                                          settings.TENANT_BASE_SCHEMA)
