@@ -115,3 +115,10 @@ def user_roles(user) -> set[Role]:
         cached = {names[n] for n in user.groups.values_list("name", flat=True) if n in names}
         user._werktop_roles = cached
     return cached
+
+
+def users_with_role(role: Role):
+    """Active users of the current schema who have `role` (are in its group)."""
+    from .models import User
+
+    return User.objects.filter(is_active=True, groups__name=ROLES[role].group_name).distinct()

@@ -18,12 +18,12 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from accounts.models import User
+from accounts.roles import Role, users_with_role
 
 from . import mail
 from .content import build_content, monday_of
@@ -31,7 +31,6 @@ from .models import Report
 from .rendering import render_pdf, render_xlsx
 
 logger = logging.getLogger(__name__)
-COORDINATOR_GROUP = "Coördinator"
 
 
 def request_report(*, by: User | None, week_start: date | None = None) -> Report:
@@ -151,15 +150,9 @@ def _build(report: Report) -> Report:
 
 
 def coordinators() -> list[User]:
-    """Who gets the Friday report: active users allowed to see every candidate, or in the
-    coordinators' group (directly or through their groups' permissions)."""
-    permission = Q(user_permissions__codename="view_all_candidates",
-                   user_permissions__content_type__app_label="accounts")
-    group_permission = Q(groups__permissions__codename="view_all_candidates",
-                         groups__permissions__content_type__app_label="accounts")
-    return list(User.objects.filter(
-        Q(is_active=True) & (permission | group_permission | Q(groups__name=COORDINATOR_GROUP))
-    ).exclude(email="").distinct().order_by("pk"))
+    """Who gets the Friday report: the municipality's active coordinators (the same people
+    who see escalated signals and get the subscription notices)."""
+    return list(users_with_role(Role.COORDINATOR).exclude(email="").order_by("pk"))
 
 
 def email_report(report_id: int) -> bool:

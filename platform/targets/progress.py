@@ -36,7 +36,7 @@ from .people import DomainShare, LadderMovement, ZrmProgress, ladder_movement, z
 __all__ = [
     "KEYS", "LABELS", "DomainShare", "Funnel", "FunnelStep", "LadderMovement", "ManagerRow",
     "Pace", "Period", "TargetStatus", "ZrmProgress", "burn_up", "counts", "current_period",
-    "funnel", "ladder_movement", "pace", "per_manager", "period_by_id", "period_from_row",
+    "funnel", "ladder_movement", "pace", "per_manager", "period_from_row",
     "target_progress", "zrm_progress",
 ]
 
@@ -106,14 +106,6 @@ def current_period(*, today: date | None = None) -> Period | None:
         REGULAR_JOBS: municipality.target_regular_jobs,
         WORK_EXPERIENCE_PLACES: municipality.target_work_experience_places,
     })
-
-
-def period_by_id(period_id: int) -> Period | None:
-    """A recorded period of this municipality (None when there is no such period here)."""
-    from .models import ProjectPeriod
-
-    row = ProjectPeriod.objects.filter(pk=period_id).first()
-    return period_from_row(row) if row else None
 
 
 @dataclass(frozen=True)

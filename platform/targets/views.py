@@ -23,12 +23,10 @@ def _chosen_period(request: HttpRequest, periods: list[ProjectPeriod],
     raw = request.GET.get("periode")
     if raw is None:
         return current
-    if not raw.isdigit():
+    row = next((row for row in periods if str(row.pk) == raw), None)
+    if row is None:  # unknown, another municipality's, or not a number at all
         raise Http404
-    for row in periods:
-        if row.pk == int(raw):
-            return progress.period_from_row(row)
-    raise Http404
+    return progress.period_from_row(row)
 
 
 def _funnel_rows(steps: list[progress.FunnelStep]) -> list[dict]:

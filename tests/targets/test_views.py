@@ -160,6 +160,7 @@ def test_earlier_periods_stay_viewable(zoetermeer, carol):
     content = client.get(f"/werkplek/doelen/?periode={old.pk}").content.decode()
     assert 'max="33"' in content and f'?periode={old.pk}" aria-current="page"' in content
     assert client.get("/werkplek/doelen/?periode=abc").status_code == 404
+    assert client.get("/werkplek/doelen/?periode=²").status_code == 404  # isdigit, not int
     assert client.get(f"/werkplek/doelen/?periode={old.pk + 1000}").status_code == 404
     assert 'href="/werkplek/doelen/periode/"' in client.get("/werkplek/doelen/").content.decode()
 

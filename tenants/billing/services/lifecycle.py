@@ -136,8 +136,7 @@ def create_coordinator(name: str, email: str) -> None:
 def notify_coordinators(status: str) -> int:
     """E-mail every active coordinator of the current municipality about the subscription's
     new status. Runs inside the municipality's schema. The number of e-mails sent."""
-    from accounts.models import User
-    from accounts.roles import ROLES, Role
+    from accounts.roles import Role, users_with_role
 
     municipality = Municipality.objects.get(schema_name=connection.schema_name)
     access = access_of(municipality)
@@ -149,9 +148,7 @@ def notify_coordinators(status: str) -> int:
                 SubscriptionStatus.CANCELED: _("Werktop: your subscription has ended")}
     if status not in templates:
         return 0
-    coordinators = User.objects.filter(is_active=True,
-                                       groups__name=ROLES[Role.COORDINATOR].group_name)
-    addresses = list(coordinators.values_list("email", flat=True).distinct())
+    addresses = list(users_with_role(Role.COORDINATOR).values_list("email", flat=True))
     body = render_to_string(templates[status], {
         "municipality": municipality.name, "until": access.until,
         "read_only": access.level in (Level.READ_ONLY, Level.CANCELLED)})
