@@ -33,7 +33,7 @@ run: demo  ## the platform with demo data on http://localhost:8000/
 test: system-deps services  ## the whole test suite
 	@DJANGO_SETTINGS_MODULE=werktop.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
-bench: services  ## provisioning, migration, list/import, portal, registration, table-plan, report, ministry and billing benchmarks (figures for this machine)
+bench: services  ## provisioning, migration, list/import, portal, registration, table-plan, report, ministry, billing and 10-minute mixed-load benchmarks (figures for this machine)
 	@DJANGO_SETTINGS_MODULE=werktop.settings.test $(PY) tests/benchmarks/bench_provisioning.py
 	@DJANGO_SETTINGS_MODULE=werktop.settings.test $(PY) tests/benchmarks/bench_relations.py
 	@DJANGO_SETTINGS_MODULE=werktop.settings.test $(PY) tests/benchmarks/bench_portal.py
@@ -43,6 +43,7 @@ bench: services  ## provisioning, migration, list/import, portal, registration, 
 	@DJANGO_SETTINGS_MODULE=werktop.settings.test $(PY) tests/benchmarks/bench_friday_report.py
 	@DJANGO_SETTINGS_MODULE=werktop.settings.test $(PY) tests/benchmarks/bench_ministry.py
 	@DJANGO_SETTINGS_MODULE=werktop.settings.test $(PY) tests/benchmarks/bench_billing.py
+	@$(PY) tests/benchmarks/bench_load.py
 
 lint: install  ## ruff, and bandit (no finding of medium or high severity)
 	@.venv/bin/ruff check .
