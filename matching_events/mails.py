@@ -1,13 +1,18 @@
 """The e-mails of meetups, opportunities and match leads, each sent once (`send_once`).
 
-Exactly once, as far as it can be:
-- `OutgoingMessage.key` is unique. `send_once` gets or creates the row with `SELECT ... FOR
-  UPDATE` and keeps the lock while it sends; a duplicate task waits for the lock, then finds
-  `sent_at` set and sends nothing. Once `sent_at` is committed no retry sends again.
-- A crash between the SMTP hand-over and the commit rolls `sent_at` back, and the redelivered
-  task (`acks_late`) sends again: at-least-once at the SMTP boundary. We chose that over
-  at-most-once (committing "sent" before sending) because a lost confirmation link or
-  cancellation is worse than a rare double mail.
+Exactly once, as far as it can be (docs/architecture.md, "Faults"):
+- `OutgoingMessage.key` is unique. `send_once` first *claims* the key: it gets or creates the
+  row with `SELECT ... FOR UPDATE` and commits it before anything goes out. Then, holding the
+  row lock again, it sends and records `sent_at` in the same short transaction. A duplicate
+  task (a redelivery while the first still runs) waits for the lock, then finds `sent_at` set
+  and sends nothing. Once `sent_at` is committed no retry sends again.
+- A claimed row without `sent_at` is an attempt that failed (SMTP down: the retry sends) or
+  was interrupted (a killed worker). Only in the second case can the mail have gone out: a
+  crash after the SMTP server accepted the message and before `sent_at` was committed (a few
+  milliseconds) sends it again when the task is redelivered. At-least-once at the SMTP
+  boundary, never zero times: a lost confirmation link or cancellation is worse than a rare
+  double mail. Every attempt of a key carries the same `Message-ID` (`message_id`), so mail
+  servers and clients that drop duplicate Message-IDs show the copy once.
 
 Every kind is rendered from `templates/matching_events/mail/<kind>.txt` and `.html`, in
 Dutch, with absolute links to the municipality's own host. Logs name kinds and keys, never
@@ -19,6 +24,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.mime.text import MIMEText
+from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +33,7 @@ from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from . import ics, links
@@ -345,20 +352,52 @@ def build(kind: str, pk: int) -> Mail | None:
     return builder(pk)
 
 
+def message_id(key: str) -> str:
+    """The Message-ID of message `key` in this municipality: the same on every attempt, so a
+    mail sent twice (see the module's docstring) carries one Message-ID and mail servers and
+    clients can drop the copy. A keyed hash: no key, kind or number can be read from it."""
+    digest = salted_hmac("werktop.mails.message-id", f"{connection.schema_name}:{key}",
+                         algorithm="sha256").hexdigest()[:40]
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "werktop.localhost"
+    return f"<{digest}@{domain}>"
+
+
+def _claim(kind: str, pk: int, key: str) -> OutgoingMessage | None:
+    """Claim `key`: its row, committed before anything is sent. None when it was sent before.
+    The row lock makes this wait for an attempt that is sending right now."""
+    with transaction.atomic():
+        message, created = OutgoingMessage.objects.select_for_update().get_or_create(key=key)
+    if message.sent_at is not None:
+        logger.info("notification %s:%s was sent before", kind, pk)
+        return None
+    if not created:
+        logger.warning("notification %s:%s: an earlier attempt was not recorded as sent; "
+                       "sending with the same Message-ID", kind, pk)
+    return message
+
+
 def send_once(kind: str, pk: int, key: str) -> bool:
     """Send the `kind` mail about object `pk` unless the message `key` went out before.
     True when sent now; False when sent before, or its object or address is gone."""
-    with translation.override("nl"), timezone.override(ics.AMSTERDAM), transaction.atomic():
+    with translation.override("nl"), timezone.override(ics.AMSTERDAM):
         mail = build(kind, pk)
         if mail is None:
             logger.info("notification %s:%s skipped: nothing to send", kind, pk)
             return False
-        message, _created = OutgoingMessage.objects.select_for_update().get_or_create(key=key)
-        if message.sent_at is not None:
-            logger.info("notification %s:%s was sent before", kind, pk)
+        claimed = _claim(kind, pk, key)
+        if claimed is None:
             return False
-        render(kind, mail).send()
-        message.sent_at = timezone.now()
-        message.save(update_fields=["sent_at"])
+        message = render(kind, mail)
+        message.extra_headers["Message-ID"] = message_id(key)
+        with transaction.atomic():
+            row = OutgoingMessage.objects.select_for_update().get(pk=claimed.pk)
+            if row.sent_at is not None:  # a parallel attempt sent it while we rendered
+                logger.info("notification %s:%s was sent before", kind, pk)
+                return False
+            message.send()
+            # Recorded at once: from here to the commit is the only window in which a crash
+            # sends this mail twice (with the same Message-ID).
+            row.sent_at = timezone.now()
+            row.save(update_fields=["sent_at"])
     logger.info("notification %s:%s sent", kind, pk)
     return True

@@ -5,7 +5,7 @@ it (see `mails.py`). The idempotency key names the message; a retried or repeate
 `OutgoingMessage` already sent and does nothing.
 """
 
-from django.db import transaction
+from werktop.outbox import send_after_commit
 
 
 def notify(kind: str, pk: int, key: str | None = None) -> None:
@@ -17,6 +17,5 @@ def notify(kind: str, pk: int, key: str | None = None) -> None:
     from .tasks import send_notification
 
     message_key = key or f"{kind}:{pk}"
-    # tenant-schemas-celery stamps the current schema on the task when it is sent.
-    transaction.on_commit(
-        lambda: send_notification.delay(kind, pk, message_key), robust=True)
+    # Sent from the current schema; kept in the outbox while the broker is unavailable.
+    send_after_commit(send_notification, kind, pk, message_key, robust=True)

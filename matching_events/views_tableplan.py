@@ -110,6 +110,8 @@ def tableplan_seat(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_view
 def tableplan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     meetup = get_object_or_404(visible_meetups(request.user), pk=pk)
+    # The printed plan names the candidates: an export in the audit trail.
+    record("export", "meetup", meetup.pk, request=request, detail="tafelindeling (pdf)")
     response = HttpResponse(seating.table_plan_pdf(meetup), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="tafelindeling-{meetup.pk}.pdf"'
     return response

@@ -1,5 +1,6 @@
 """Backup and restore of one municipality: its schema (`pg_dump -n`) plus its rows in the
-shared tables of the public schema (its registry row, domains, ministry rollups, subscription).
+shared tables of the public schema (its registry row, domains, ministry rollups, subscription,
+sign-ups: whatever `tenants.footprint` finds).
 
 A backup is a folder `<schema>-<UTC time>/` with `schema.dump` (pg_dump's custom format),
 `shared.json` (Django's serialisation of the shared rows) and `manifest.json` (row count and
@@ -22,7 +23,8 @@ from pathlib import Path
 from django.core import serializers
 from django.db import connection, transaction
 
-from .models import Domain, Municipality
+from .footprint import TRANSIENT, Footprint, schema_tables, shared_querysets
+from .models import Municipality
 
 
 class BackupError(Exception):
@@ -30,14 +32,9 @@ class BackupError(Exception):
 
 
 def _shared_rows(municipality: Municipality) -> list:
-    from ministry.models import PeriodRollup, WeekRollup
-    from tenants.billing.models import SignUp, Subscription
-
-    return [municipality, *Domain.objects.filter(tenant=municipality),
-            *PeriodRollup.objects.filter(municipality=municipality),
-            *WeekRollup.objects.filter(municipality=municipality),
-            *Subscription.objects.filter(municipality=municipality),
-            *SignUp.objects.filter(municipality=municipality)]
+    """Its rows in the shared tables (registry row first), as found by `tenants.footprint`."""
+    return [row for rows in shared_querysets(Footprint.of(municipality)).values()
+            if rows.model._meta.label_lower not in TRANSIENT for row in rows]
 
 
 def pg_tool(name: str) -> str:
@@ -59,12 +56,9 @@ def _connection_args() -> tuple[list[str], dict[str, str]]:
 
 def fingerprints(schema: str) -> dict[str, list]:
     """Row count and an md5 over the sorted rows of every table in a schema."""
+    result = {}
     with connection.cursor() as cursor:
-        cursor.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s "
-                       "AND table_type = 'BASE TABLE' ORDER BY table_name", [schema])
-        tables = [row[0] for row in cursor.fetchall()]
-        result = {}
-        for table in tables:
+        for table in schema_tables(schema):
             # Names from the catalogue, quoted as identifiers.
             quoted = connection.ops.quote_name(schema) + "." + connection.ops.quote_name(table)
             sql = ("SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), "  # noqa: S608  # nosec

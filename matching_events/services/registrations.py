@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import record
 from relations.models import Candidate
 from relations.services import create_candidate
 
@@ -355,5 +356,7 @@ def expire_unconfirmed(older_than=tokens.CONFIRM_MAX_AGE) -> int:
             if registration.created_candidate and not candidate.registrations.filter(
                     ~Q(status=Registration.Status.PENDING)).exists() and (
                     candidate.status == Candidate.Status.INTAKE):
+                erased_pk = candidate.pk
                 candidate.delete()
+                record("erase", "candidate", erased_pk, detail="inschrijving niet bevestigd")
     return removed

@@ -3,8 +3,9 @@ the platform: relationship managers, coordinators, editors, operators and minist
 
 `RequireTwoFactorMiddleware`: a logged-in user with one of those roles but without an
 authenticator app is sent to set one up (allauth.mfa) before any other page; the account pages
-(logging out, the set-up itself) stay reachable. Once the user has TOTP, allauth asks for the
-code at every login. The check costs queries once per session (remembered in the session).
+(logging out, the set-up itself, /account/2fa/ where a security key can be added instead) stay
+reachable. Once the user has TOTP or a security key (WebAuthn), allauth asks for it at every
+login. The check costs queries once per session (remembered in the session).
 Switched by WERKTOP_REQUIRE_MFA (on by default; the tests and the demo switch it off)."""
 
 from collections.abc import Callable
@@ -25,10 +26,15 @@ def needs_two_factor(user) -> bool:
     return any(user.has_perm(permission) for permission in STAFF_PERMISSIONS)
 
 
+SECOND_FACTORS = ("totp", "webauthn")  # recovery codes alone are no second factor
+
+
 def has_two_factor(user) -> bool:
+    """An authenticator app (TOTP) or a security key (WebAuthn): allauth asks for either at
+    login."""
     from allauth.mfa.models import Authenticator
 
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return Authenticator.objects.filter(user=user, type__in=SECOND_FACTORS).exists()
 
 
 class RequireTwoFactorMiddleware:

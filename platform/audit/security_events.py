@@ -2,15 +2,14 @@
 logins, logouts, refused pages and role changes. Never the attempted address of a failed login
 or any other personal data of the person concerned; the client address is the origin.
 
-Connected in `AuditConfig.ready()`. On the national site (public schema) there is no audit
-table: there, the events only go to the log."""
+Connected in `AuditConfig.ready()`. Each event is also a structured log line
+(`services.emit`); on the national site (public schema) there is no audit table: there, the
+events only go to the log."""
 
-import logging
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.db.models.signals import m2m_changed
 from django.http import HttpRequest, HttpResponse
 
@@ -18,19 +17,17 @@ from werktop.schemas import in_municipality_schema
 
 from . import services
 
-logger = logging.getLogger("werktop.security")
-
 
 def _record(action: str, *, request: HttpRequest | None, actor=None, object_id: Any = "",
             detail: str = "") -> None:
-    """Into the municipality's audit trail; on the national site (no audit table) into the
-    log, without the client address."""
+    """Into the municipality's audit trail and the structured log; on the national site (no
+    audit table) into the log only."""
     if in_municipality_schema():
         services.record(action, "account", object_id, actor=actor, request=request,
                         detail=detail)
     else:
-        logger.info("security event %s object=%s schema=%s", action, object_id,
-                    connection.schema_name)
+        services.emit(action, "account", object_id, actor=actor, request=request,
+                      detail=detail)
 
 
 def logged_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
@@ -39,7 +36,9 @@ def logged_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> No
 
 def logged_out(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
     if user is not None:
-        _record("logout", request=request, actor=user, object_id=user.pk)
+        # "time-out" when accounts.sessions ended the session.
+        reason = getattr(request, "werktop_logout_reason", "")
+        _record("logout", request=request, actor=user, object_id=user.pk, detail=reason)
 
 
 def login_failed(sender: Any, credentials: dict, request: HttpRequest | None = None,

@@ -4,13 +4,19 @@ Read-only, token-authenticated (rest_framework.authtoken: tokens of national use
 ministry permission), versioned path with an `API-Version` header, errors as
 `application/problem+json`. Every figure passes through `ministry.suppression`."""
 
+import re
 from datetime import date
 from typing import Any
 
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import authentication, permissions, serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import JSONRenderer
@@ -21,10 +27,14 @@ from rest_framework.views import APIView
 from tenants.models import Municipality
 
 from . import figures
-from .problems import API_VERSION, problem_exception_handler
+from .problems import API_VERSION, PROBLEM_TYPE, problem_exception_handler
 from .rollups import monday
 
 MINISTRY_PERMISSION = "accounts.view_ministry_dashboard"
+# A CBS municipality code: GM and four digits (any case in the address).
+CBS_CODE = re.compile(r"GM[0-9]{4}", re.IGNORECASE)
+# DRF's own query parameter (?format=json); every endpoint accepts it.
+COMMON_PARAMETERS = frozenset({"format"})
 
 
 @extend_schema_field({"oneOf": [{"type": "integer", "minimum": 5},
@@ -82,6 +92,26 @@ class MunicipalityDetailSerializer(MunicipalitySerializer):
     periods = PeriodSerializer(many=True)
 
 
+class ProblemSerializer(serializers.Serializer):
+    """RFC 7807 problem details, the body of every error (`application/problem+json`)."""
+
+    type = serializers.CharField(help_text="Always about:blank: the status says it all.")
+    title = serializers.CharField(help_text="The status in words.")
+    status = serializers.IntegerField(help_text="The HTTP status code.")
+    detail = serializers.CharField(help_text="What went wrong, for a person (Dutch by "
+                                             "default; Accept-Language: en for English).")
+
+
+def problems(*statuses: int) -> dict[tuple[int, str], OpenApiResponse]:
+    """The documented error responses of an operation."""
+    described = {400: "An unknown or malformed query parameter.",
+                 401: "No or an unknown token.",
+                 403: "The token's user may not read the ministry's figures.",
+                 404: "No participating municipality (or period) with this code."}
+    return {(code, PROBLEM_TYPE): OpenApiResponse(ProblemSerializer, description=described[code])
+            for code in (*statuses, 401, 403)}
+
+
 class HasMinistryPermission(permissions.BasePermission):
     def has_permission(self, request: Request, view: APIView) -> bool:
         user = request.user
@@ -109,6 +139,16 @@ PERIOD = OpenApiParameter("periode", OpenApiTypes.DATE,
                           description="Start date of a project period (YYYY-MM-DD).")
 
 
+def reject_unknown_parameters(request: Request, *known: str) -> None:
+    """A query parameter the endpoint does not know is a 400, not silently ignored (a typo
+    in a filter would otherwise return every row)."""
+    unknown = set(request.query_params) - set(known) - COMMON_PARAMETERS
+    if unknown:
+        allowed = ", ".join(sorted(known)) or _("none")
+        raise ValidationError({name[:40]: _("Unknown query parameter. Allowed: %(allowed)s.")
+                               % {"allowed": allowed} for name in sorted(unknown)})
+
+
 def parse_period(request: Request) -> date | None:
     value = request.query_params.get("periode")
     if value in (None, ""):
@@ -117,7 +157,7 @@ def parse_period(request: Request) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise ValidationError(
-            {"periode": "Use the start date of a period as YYYY-MM-DD."}) from None
+            {"periode": _("Use the start date of a period as YYYY-MM-DD.")}) from None
 
 
 def links(request: Request, cbs_code: str) -> dict[str, dict[str, str]]:
@@ -134,29 +174,38 @@ def represent(request: Request, row: figures.Row) -> dict[str, Any]:
 
 
 class MunicipalityList(MinistryAPIView):
-    @extend_schema(parameters=[PROVINCE], responses=MunicipalitySerializer(many=True),
+    @extend_schema(parameters=[PROVINCE],
+                   responses={200: MunicipalitySerializer(many=True), **problems(400)},
                    summary="Participating municipalities with their current period's figures")
     def get(self, request: Request) -> Response:
-        unknown = set(request.query_params) - {"provincie", "format"}
-        if unknown:
-            raise ValidationError({name: "Unknown filter." for name in sorted(unknown)})
+        reject_unknown_parameters(request, "provincie")
         rows = figures.current_rows()
         try:
             chosen = figures.select(rows, province=request.query_params.get("provincie", ""))
         except figures.BadFilter:
-            raise ValidationError({"provincie": "Unknown province. Known: "
-                                   + ", ".join(figures.provinces(rows))}) from None
+            raise ValidationError({"provincie": _("Unknown province. Known: %(provinces)s.")
+                                   % {"provinces": ", ".join(figures.provinces(rows))}}
+                                  ) from None
         return Response([represent(request, row) for row in chosen])
 
 
 def _municipality(cbs_code: str) -> Municipality:
-    return get_object_or_404(Municipality.objects.participating(), cbs_code=cbs_code.upper())
+    """The participating municipality with this CBS code, else 404. Anything that is not a
+    CBS code is a 404 without a query (a NUL byte would make PostgreSQL refuse the query)."""
+    municipality = None
+    if CBS_CODE.fullmatch(cbs_code):
+        municipality = Municipality.objects.participating().filter(
+            cbs_code=cbs_code.upper()).first()
+    if municipality is None:
+        raise NotFound(_("There is no participating municipality with this CBS code."))
+    return municipality
 
 
 class MunicipalityDetail(MinistryAPIView):
-    @extend_schema(responses=MunicipalityDetailSerializer,
+    @extend_schema(responses={200: MunicipalityDetailSerializer, **problems(400, 404)},
                    summary="One municipality: current period and every published period")
     def get(self, request: Request, cbs_code: str) -> Response:
+        reject_unknown_parameters(request)
         municipality = _municipality(cbs_code)
         body = represent(request, figures.row_of(municipality))
         body["periods"] = figures.periods_of(municipality)
@@ -164,17 +213,19 @@ class MunicipalityDetail(MinistryAPIView):
 
 
 class MunicipalityWeeks(MinistryAPIView):
-    @extend_schema(parameters=[PERIOD], responses=WeekSerializer(many=True),
+    @extend_schema(parameters=[PERIOD],
+                   responses={200: WeekSerializer(many=True), **problems(400, 404)},
                    summary="Weekly figures of one municipality (optionally of one period)")
     def get(self, request: Request, cbs_code: str) -> Response:
+        reject_unknown_parameters(request, "periode")
         period_start = parse_period(request)
         municipality = _municipality(cbs_code)
         weeks = municipality.week_rollups.order_by("week_start")
         if period_start is not None:
             period = municipality.period_rollups.filter(period_start=period_start).first()
             if period is None:
-                raise NotFound("This municipality has no published period starting on "
-                               f"{period_start.isoformat()}.")
+                raise NotFound(_("This municipality has no published period starting on "
+                                 "%(date)s.") % {"date": period_start.isoformat()})
             weeks = weeks.filter(week_start__gte=monday(period.period_start),
                                  week_start__lte=period.period_end)
         return Response([figures.public_week(values) for values in

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -14,14 +15,16 @@ from rest_framework.views import exception_handler
 PROBLEM_TYPE = "application/problem+json"
 API_VERSION = "1.0.0"
 TITLES = {
-    400: "Bad request", 401: "Not authenticated", 403: "Forbidden", 404: "Not found",
-    405: "Method not allowed", 406: "Not acceptable", 429: "Too many requests",
+    400: gettext_lazy("Bad request"), 401: gettext_lazy("Not authenticated"),
+    403: gettext_lazy("Forbidden"), 404: gettext_lazy("Not found"),
+    405: gettext_lazy("Method not allowed"), 406: gettext_lazy("Not acceptable"),
+    429: gettext_lazy("Too many requests"),
 }
 
 
 def problem(status_code: int, detail: str, *, headers: dict[str, str] | None = None
             ) -> Response:
-    title = TITLES.get(status_code, "Error")
+    title = str(TITLES.get(status_code, _("Error")))
     body = {"type": "about:blank", "title": title, "status": status_code, "detail": detail}
     response = Response(body, status=status_code, content_type=PROBLEM_TYPE, headers=headers)
     response["API-Version"] = API_VERSION
@@ -65,7 +68,7 @@ def not_found(request: HttpRequest, *args: Any, **kwargs: Any):
     from django.http import JsonResponse
 
     response = JsonResponse(
-        {"type": "about:blank", "title": TITLES[404], "status": 404,
+        {"type": "about:blank", "title": str(TITLES[404]), "status": 404,
          "detail": _("There is no API resource at this address.")},
         status=404, content_type=PROBLEM_TYPE)
     response["API-Version"] = API_VERSION

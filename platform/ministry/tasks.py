@@ -8,6 +8,7 @@ from django.db import connection
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from tenants.models import Municipality
+from werktop import outbox
 
 from . import rollups
 
@@ -32,7 +33,9 @@ def request_publish() -> bool:
     are in it too (a trailing debounce: nothing is lost). True when a task was sent."""
     if not cache.add(DEBOUNCE_KEY, 1, timeout=DEBOUNCE_SECONDS):
         return False
-    publish_rollup.apply_async(countdown=DEBOUNCE_SECONDS)
+    # Called on commit from signals: while Redis is down (no debounce: cache.add is always
+    # True) one waiting publish per municipality in the outbox is enough.
+    outbox.send(publish_rollup, countdown=DEBOUNCE_SECONDS, dedupe=True)
     return True
 
 

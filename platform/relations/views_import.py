@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from werktop import outbox
+
 from . import import_tasks, imports
 from .import_files import ImportFileError
 from .import_forms import MappingForm, UploadForm
@@ -42,11 +44,12 @@ def _job_or_404(request: HttpRequest, pk: int) -> ImportJob:
 
 def _send(request: HttpRequest, task, job: ImportJob, *, ready: str, busy: str) -> None:
     """Mark the job busy and hand it to Celery (once, however often the button is pressed).
-    If Celery cannot be reached, say so instead of failing the page."""
+    While the broker is unavailable the task waits in the outbox (werktop.outbox) and the job
+    starts when Redis is back. Another failure: say so instead of failing the page."""
     if not imports.hand_over(job, from_statuses=(ready,), to=busy):
         return
     try:
-        task.delay(job.pk)
+        outbox.send(task, job.pk)  # hand_over has committed: send now
     except Exception:
         logger.exception("could not send %s for import job %s", task.name, job.pk)
         imports.take_back(job, ready)

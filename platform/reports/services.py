@@ -12,18 +12,17 @@
 """
 
 import logging
-from collections.abc import Callable
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_tenants.utils import schema_context
 
 from accounts.models import User
 from accounts.roles import Role, users_with_role
+from werktop.outbox import send_after_commit
 
 from . import mail
 from .content import build_content, monday_of
@@ -69,21 +68,10 @@ def _get_or_create(by: User | None, week_start: date) -> tuple[Report, bool]:
 def _send_after_commit(report: Report, *, urgent: bool) -> None:
     from .tasks import generate_report as task
 
-    # Someone is watching the progress bar of a requested report.
+    # Someone is watching the progress bar of a requested report. send_after_commit sends
+    # from this schema (the commit may come after the caller has left its schema_context).
     queue = "default" if urgent else "background"
-    _after_commit(lambda: task.apply_async((report.pk,), queue=queue))
-
-
-def _after_commit(send: Callable[[], object]) -> None:
-    """Send a task after commit, from this schema (the callback may run after the caller
-    has left its `schema_context`)."""
-    schema_name = connection.schema_name
-
-    def in_schema() -> None:
-        with schema_context(schema_name):
-            send()
-
-    transaction.on_commit(in_schema)
+    send_after_commit(task, report.pk, queue=queue)
 
 
 def _set_progress(report_id: int, progress: int, **fields) -> None:
@@ -123,7 +111,7 @@ def generate_report(report_id: int) -> Report:
     if report.scheduled:
         from .tasks import email_report as task
 
-        _after_commit(lambda: task.delay(report.pk))
+        send_after_commit(task, report.pk)
     return report
 
 

@@ -1,8 +1,10 @@
 """The Celery app. Tenant-aware: a task sent inside a municipality's schema runs in that schema."""
 
+import logging
 import os
 
 from celery.schedules import crontab
+from celery.signals import worker_ready
 from kombu import Queue
 from tenant_schemas_celery.app import CeleryApp
 
@@ -61,5 +63,21 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/10"),
         "options": {"queue": "default"},
     },
+    # Tasks stored while Redis was down (werktop.outbox) go out within a minute of its return.
+    "relay-outbox": {
+        "task": "werktop.relay_outbox",
+        "schedule": crontab(minute="*"),
+        "options": {"queue": "default"},
+    },
 }
 app.autodiscover_tasks()
+
+
+@worker_ready.connect
+def relay_outbox_on_start(sender: object = None, **kwargs: object) -> None:
+    """A worker that starts (for instance after Redis came back) empties the outbox at once,
+    through a task, so the relay runs in a worker process and not in the parent."""
+    try:
+        app.send_task("werktop.relay_outbox", queue="default")
+    except Exception:  # never stop a worker from starting
+        logging.getLogger(__name__).warning("could not queue the outbox relay", exc_info=True)

@@ -15,3 +15,12 @@ def describe_worker() -> dict[str, str]:
         "platform_module": platform.__file__ or "",
         "system": platform.system(),
     }
+
+
+@shared_task(name="werktop.relay_outbox")
+def relay_outbox() -> int:
+    """Send the tasks stored in the outbox while the broker was unavailable (beat every
+    minute, and when a worker starts). Runs in the public schema."""
+    from . import outbox
+
+    return outbox.relay()

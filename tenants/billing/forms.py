@@ -21,7 +21,7 @@ class SignUpForm(HoneypotFormMixin, forms.Form):
                     "nothing during the trial period."))
     coordinator_name = forms.CharField(label=_("Coordinator's name"), max_length=150)
     coordinator_email = forms.EmailField(
-        label=_("Coordinator's work e-mail address"),
+        label=_("Coordinator's work e-mail address"), max_length=254,  # as the table
         help_text=_("We send the link to set a password to this address."),
         error_messages={"invalid": _("Enter an e-mail address like name@gemeente.nl.")})
     pay_by_invoice = forms.BooleanField(

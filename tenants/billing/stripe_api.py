@@ -65,6 +65,9 @@ def construct_event(payload: bytes, signature: str) -> dict[str, Any]:
     """Verify Stripe's signature over the raw body; the event as plain dicts. Raises
     ValueError (not JSON) or stripe.SignatureVerificationError (missing, wrong or stale
     signature)."""
-    return stripe.Webhook.construct_event(
-        payload.decode("utf-8"), signature, settings.STRIPE_WEBHOOK_SECRET,
-        tolerance=settings.STRIPE_WEBHOOK_TOLERANCE_SECONDS).to_dict()
+    try:
+        return stripe.Webhook.construct_event(
+            payload.decode("utf-8"), signature, settings.STRIPE_WEBHOOK_SECRET,
+            tolerance=settings.STRIPE_WEBHOOK_TOLERANCE_SECONDS).to_dict()
+    except (AttributeError, TypeError):  # signed, but JSON that is not an object ([], null)
+        raise ValueError("not a Stripe event") from None

@@ -122,26 +122,42 @@ DATABASES = {
     "default": {
         **env.db_url("DATABASE_URL", default=f"postgres://postgres@127.0.0.1:{PG_PORT}/werktop"),
         "ENGINE": "werktop.db",  # django-tenants backend, ContentType cache kept (see werktop/db)
+        # With persistent connections (`?conn_max_age=` in DATABASE_URL) a connection is
+        # checked before a request or task reuses it, so the first request after a database
+        # restart gets a fresh connection instead of an error. While the database is down,
+        # visitors get the 503 page (werktop.db_errors).
+        "CONN_HEALTH_CHECKS": True,
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MIDDLEWARE = [
-    # Must come first: picks the municipality from the host and sets the schema.
-    "werktop.middleware.TenantMiddleware",
+    # Security headers wrap everything, also the unknown-host page the tenant middleware
+    # answers by itself (see "Browser security" below); none of them needs a schema.
     "django.middleware.security.SecurityMiddleware",
+    # django-csp with frame-ancestors 'self' for views that ask to be framed (werktop.csp).
+    "werktop.csp.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # No database work of its own: turns a failed database connection anywhere below (the
+    # tenant lookup included) into the 503 "try again in a moment" page (werktop.db_errors).
+    "werktop.db_errors.DatabaseUnavailableMiddleware",
+    # Picks the municipality from the host and sets the schema: before anything that needs one.
+    "werktop.middleware.TenantMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "werktop.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request_id, schema, actor and origin on every log line; one "request" line per response.
+    "werktop.logging.RequestLogMiddleware",
+    # Idle and absolute session time-outs (accounts.sessions).
+    "accounts.sessions.SessionTimeoutMiddleware",
     # Refused pages go into the municipality's audit trail (audit.security_events).
     "audit.security_events.PermissionDeniedAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Unpaid or cancelled subscription: writes to the workspace refused (tenants.billing).
     "tenants.billing.middleware.ReadOnlyWorkspaceMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Staff roles must set up two-factor authentication first (accounts.two_factor).
     "accounts.two_factor.RequireTwoFactorMiddleware",
@@ -200,7 +216,8 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # live in the default cache, per schema.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/15m/key"}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Authenticator app or security key (WebAuthn: a hardware key, a phone or a laptop's passkey).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = "Werktop"
 
 # Cookies are host-only (no SESSION_COOKIE_DOMAIN): a session of one municipality is never
@@ -212,12 +229,63 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+# Time-outs (accounts.sessions): logged out after this many minutes without a request, and
+# this many hours after logging in whatever the activity. The cookie lives as long as the
+# absolute limit; the idle limit is checked on the server.
+WERKTOP_SESSION_IDLE_MINUTES = env.int("WERKTOP_SESSION_IDLE_MINUTES", default=30)
+WERKTOP_SESSION_MAX_HOURS = env.int("WERKTOP_SESSION_MAX_HOURS", default=12)
+SESSION_COOKIE_AGE = WERKTOP_SESSION_MAX_HOURS * 60 * 60
+
+# --- Browser security (CSP and headers) ----------------------------------------------------
+# Content-Security-Policy (django-csp, werktop.csp.CSPMiddleware). No inline script and no
+# eval anywhere: scripts come from our own host; the few inline scripts that must stay carry
+# the request's nonce (nonce="{{ request.csp_nonce }}"). The Wagtail admin's inline
+# initialisers are replaced by inert data elements that werktop/js/admin-init.js starts
+# (cms/admin_csp.py). Styles only from stylesheets on our own host: no <style> blocks and no
+# style="" attributes in our pages (e-mails are not pages; htmx's indicator styles are in
+# layout.css and switched off in htmx-config); only the Wagtail admin, whose React widgets add
+# <style> elements at run time, also allows inline styles (werktop/csp.py). Images: our own
+# host (uploads under /media/)
+# and data: URIs (icons in the Wagtail admin and the NL Design System CSS); the portal has no
+# embeds, maps or video. Forms post to our own host; the sign-up and the subscription page
+# redirect a POST to Stripe Checkout and Stripe's customer portal, and Chrome applies
+# form-action to that redirect too. frame-ancestors 'none' (and X-Frame-Options DENY): only
+# Wagtail's preview views, which send X-Frame-Options SAMEORIGIN for the editor's preview
+# panel, get frame-ancestors 'self'. Violations are not reported anywhere.
+from csp import constants as csp_constants  # noqa: E402 - kept with its section
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", csp_constants.NONCE],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", "https://checkout.stripe.com", "https://billing.stripe.com"],
+    },
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# same-origin: no address (which may hold a record number) leaves the platform. Not
+# no-referrer: under it browsers post with "Origin: null", which the CSRF check refuses.
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# HSTS only in production (production.py): development and the tests run on plain http.
+# The Wagtail admin shows initials instead of asking gravatar.com for every editor's avatar
+# (that would send a hash of their e-mail address to a third party, and img-src forbids it).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # --- Cache, files, static ----------------------------------------------------------------
+# werktop.cache: Django's Redis cache, but an unreachable Redis is an empty cache (reads miss,
+# writes are dropped, short time-outs, a circuit breaker) instead of a 500 on every page.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "werktop.cache.FaultTolerantRedisCache",
         "LOCATION": env.str("REDIS_URL", default=f"redis://127.0.0.1:{REDIS_PORT}/1"),
         # Every key is prefixed with the current schema: no entry leaks between municipalities.
         "KEY_FUNCTION": "django_tenants.cache.make_key",
@@ -233,6 +301,8 @@ PORTAL_PAGE_CACHE_SECONDS = env.int("PORTAL_PAGE_CACHE_SECONDS", default=10 * 60
 
 # Public forms (cms.antispam.public_form): counters in the default cache, so per schema.
 RATELIMIT_USE_CACHE = "default"
+# Redis down: the counters cannot be kept, and the forms stay open (see werktop.cache).
+RATELIMIT_FAIL_OPEN = True
 RATELIMIT_VIEW = "cms.antispam.rate_limited"
 # Behind a reverse proxy REMOTE_ADDR is the proxy's address, so every visitor would share one
 # counter: name the request.META key in which the proxy puts the client's address (a header it
@@ -280,9 +350,24 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # --- Celery ------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=f"redis://127.0.0.1:{REDIS_PORT}/0")
 CELERY_RESULT_BACKEND = None
+# A broker that is down costs a request milliseconds: one quick retry (a pooled connection
+# gone stale after a Redis restart), short socket time-outs; the task then waits in the
+# outbox (werktop.outbox). brpop_timeout (1 s) stays below socket_timeout.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 2}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0,
+                                    "interval_step": 0.1, "interval_max": 0.1}
 CELERY_TASK_ACKS_LATE = True  # a task lost with its worker runs again: tasks are idempotent
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis has no per-consumer acknowledgement: a message taken by a worker that dies without a
+# warm shutdown (SIGKILL, out of memory, a lost node) goes back to its queue only after this
+# many seconds (plus kombu's sweep, up to 100 s). kombu's default, an hour, holds the
+# confirmation link someone is waiting for, or tomorrow's meetup reminders, for an hour. It
+# must stay longer than the longest countdown (retry back-off: at most 10 minutes, see
+# matching_events.tasks and tenants.billing.tasks) plus the longest task (an import: under a
+# minute), or a message still waiting or running is handed out a second time. 15 minutes.
+CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int(
+    "CELERY_VISIBILITY_TIMEOUT", default=15 * 60)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Queues by urgency: mail a person is waiting for, ordinary work, long-running reports.
 CELERY_TASK_ROUTES = {
@@ -309,15 +394,27 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Werktop <noreply@werktop.localhost>")
 
 # --- Logging -----------------------------------------------------------------------------
+# One JSON object per line on stdout, from structlog and the standard library alike, with
+# personal data and secrets redacted (werktop/logging.py). LOG_FORMAT=console: readable lines.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {"structured": {"()": "werktop.logging.formatter", "renderer": LOG_FORMAT}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured",
+                             "stream": "ext://sys.stdout"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # The stripe library logs every request at INFO; its errors reach us as exceptions.
-    "loggers": {"stripe": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own console and mail handlers off: its lines go to the root handler.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # runserver's access lines repeat the "request" line of werktop.logging (raw paths).
+        "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # The stripe library logs every request at INFO; its errors reach us as exceptions.
+        "stripe": {"level": "WARNING"},
+    },
 }
+# Celery workers keep this configuration instead of installing their own root handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- API (relations, read-only) ----------------------------------------------------------
 REST_FRAMEWORK = {

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DEBUG, SECRET_KEY, env
+from .base import CONTENT_SECURITY_POLICY, DEBUG, SECRET_KEY, env
 
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production (set DEBUG=false).")
@@ -21,8 +21,12 @@ LANGUAGE_COOKIE_SECURE = True
 # (no Domain attribute) and path "/": no other municipality's host can set or read it.
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
+# HTTPS only, for a year, on every municipality's host too (they are subdomains). nosniff,
+# Referrer-Policy, X-Frame-Options and the Content-Security-Policy come from base.py.
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
+# Any http:// address left in content (a pasted image or link) is fetched over https.
+CONTENT_SECURITY_POLICY = {
+    **CONTENT_SECURITY_POLICY,
+    "DIRECTIVES": {**CONTENT_SECURITY_POLICY["DIRECTIVES"], "upgrade-insecure-requests": True},
+}

@@ -51,10 +51,21 @@ HANDLERS = {
 }
 
 
+def _storable(event_id: str, values: dict) -> bool:
+    """Whether the ids and type fit their columns (Stripe's do; anything else is no event,
+    and would otherwise be a database error)."""
+    fields = {"event_id": event_id, "type": values["type"], "object_id": values["object_id"]}
+    return bool(event_id) and all(
+        len(value) <= StripeEvent._meta.get_field(name).max_length and "\x00" not in value
+        for name, value in fields.items())
+
+
 def receive_event(payload: bytes, signature: str) -> tuple[StripeEvent, bool]:
     """Verify and store one webhook delivery; queue its processing after commit. Returns the
     event and whether it is new (False: a duplicate delivery, nothing queued). Raises
     ValueError (not JSON, or not an event) or stripe.SignatureVerificationError."""
+    from werktop.outbox import send_after_commit
+
     from .. import tasks
 
     event = stripe_api.construct_event(payload, signature)
@@ -63,14 +74,16 @@ def receive_event(payload: bytes, signature: str) -> tuple[StripeEvent, bool]:
         values = {"type": str(event["type"]), "object_id": str(data_object.get("id", "")),
                   "created": datetime.fromtimestamp(int(event["created"]), tz=UTC)}
         event_id = str(event["id"])
-    except (KeyError, TypeError, ValueError, AttributeError):
-        raise ValueError("not a Stripe event") from None
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError, OSError):
+        raise ValueError("not a Stripe event") from None  # e.g. a time past the year 9999
+    if not _storable(event_id, values):
+        raise ValueError("not a Stripe event")
     try:
         with transaction.atomic():
             stored, created = StripeEvent.objects.get_or_create(event_id=event_id,
                                                                 defaults=values)
             if created:
-                transaction.on_commit(lambda: tasks.process_stripe_event.delay(stored.pk))
+                send_after_commit(tasks.process_stripe_event, stored.pk)
     except IntegrityError:  # the same event delivered twice at the same moment
         stored, created = StripeEvent.objects.get(event_id=event_id), False
     return stored, created

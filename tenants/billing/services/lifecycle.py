@@ -78,11 +78,12 @@ def apply_subscription(subscription: Subscription, stripe_subscription: Any) -> 
     subscription.municipality.billing_status = status
     subscription.municipality.billing_status_since = subscription.status_since
     if changed and status in NOTIFY:
+        from werktop.outbox import send_after_commit
+
         from .. import tasks
 
         municipality_id, since = subscription.municipality_id, subscription.status_since
-        transaction.on_commit(lambda: tasks.notify_coordinators.delay(
-            municipality_id, status, since.isoformat()))
+        send_after_commit(tasks.notify_coordinators, municipality_id, status, since.isoformat())
     return changed
 
 
@@ -178,9 +179,12 @@ def customer_portal_url(subscription: Subscription, return_url: str) -> str:
     return session["url"]
 
 
-def remove_cancelled_municipality(subscription: Subscription, *, confirm_name: str) -> str:
-    """Delete a cancelled municipality and drop its schema, once its export period is over
-    and the operator typed its name. Never for non-payment alone. The removed CBS code."""
+def remove_cancelled_municipality(subscription: Subscription, *, confirm_name: str,
+                                  actor: object = "platformbeheer (/beheer/abonnementen/)"
+                                  ) -> str:
+    """Delete a cancelled municipality with all its data (`tenants.deletion`), once its
+    export period is over and the operator typed its name. Never for non-payment alone. The
+    removed CBS code."""
     municipality = subscription.municipality
     access = access_of(municipality)
     if access.level != Level.CANCELLED:
@@ -190,8 +194,8 @@ def remove_cancelled_municipality(subscription: Subscription, *, confirm_name: s
                              % {"date": timezone.localtime(access.until).strftime("%d-%m-%Y")})
     if confirm_name.strip().lower() != municipality.name.lower():
         raise RemovalRefused(_("Type the municipality's name exactly to confirm."))
-    code = municipality.cbs_code
-    with transaction.atomic():
-        municipality.delete(force_drop=True)
-    logger.info("Removed cancelled municipality %s and its schema", code)
+    from tenants.deletion import delete_municipality
+
+    code = delete_municipality(municipality.cbs_code, actor=actor).code
+    logger.info("Removed cancelled municipality %s and all its data", code)
     return code

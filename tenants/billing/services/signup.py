@@ -127,6 +127,8 @@ def checkout_completed(session) -> bool:
         sign_up_id = uuid.UUID(str(session.get("client_reference_id")))
     except ValueError:
         return False  # not one of ours
+    from werktop.outbox import send_after_commit
+
     from .. import tasks
 
     with transaction.atomic():
@@ -139,7 +141,7 @@ def checkout_completed(session) -> bool:
         sign_up.stripe_subscription_id = _id(session.get("subscription"))
         sign_up.save(update_fields=["status", "stripe_customer_id", "stripe_subscription_id",
                                     "updated_at"])
-        transaction.on_commit(lambda: tasks.provision_sign_up.delay(str(sign_up.pk)))
+        send_after_commit(tasks.provision_sign_up, str(sign_up.pk))
     return True
 
 
