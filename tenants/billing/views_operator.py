@@ -36,7 +36,8 @@ def remove_municipality(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             code = remove_cancelled_municipality(
-                subscription, confirm_name=request.POST.get("naam", ""))
+                subscription, confirm_name=request.POST.get("naam", ""),
+                actor=f"{request.user.email} (/beheer/abonnementen/)")
         except RemovalRefused as refused:
             error = str(refused)
         else:

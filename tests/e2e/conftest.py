@@ -5,6 +5,7 @@ transaction and removed afterwards."""
 import os
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,23 +40,28 @@ def free_port() -> int:
 
 @contextmanager
 def running(args: list[str], ready) -> Iterator[subprocess.Popen]:
-    """Start a process, wait until ready() is true (30 s at most), stop it afterwards."""
-    proc = subprocess.Popen(args, cwd=REPO, env=process_env(), stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-    try:
-        deadline = time.monotonic() + 30
-        while not ready():
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError(f"{args[0]} did not start:\n{proc.stdout.read()}")
-            time.sleep(0.2)
-        yield proc
-    finally:
-        proc.terminate()
+    """Start a process, wait until ready() is true (30 s at most), stop it afterwards. Its
+    output goes to a temporary file, never to a pipe nobody reads: a server logging a line per
+    request would block once the pipe's buffer is full."""
+    with tempfile.TemporaryFile(mode="w+") as output:
+        proc = subprocess.Popen(args, cwd=REPO, env=process_env(), stdout=output,
+                                stderr=subprocess.STDOUT, text=True)
         try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            deadline = time.monotonic() + 30
+            while not ready():
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    proc.kill()
+                    proc.wait()
+                    output.seek(0)
+                    raise RuntimeError(f"{args[0]} did not start:\n{output.read()[-5000:]}")
+                time.sleep(0.2)
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 @pytest.fixture
