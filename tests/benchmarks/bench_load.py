@@ -43,6 +43,7 @@ os.environ.setdefault("BENCH_BROKER_URL", f"redis://127.0.0.1:{REDIS_PORT}/4")
 
 from tests.benchmarks import bench_db  # noqa: E402
 from tests.benchmarks.portal_load import (  # noqa: E402
+    children_of,
     nearest_rank,
     start_server,
     stop_server,
@@ -149,22 +150,9 @@ def processes(server, worker: subprocess.Popen) -> dict[str, int]:
     for number, pid in enumerate(sorted(worker_pids(server)), 1):
         found[f"gunicorn worker {number}"] = pid
     found["celery worker"] = worker.pid
-    for number, pid in enumerate(sorted(children(worker.pid)), 1):
+    for number, pid in enumerate(sorted(children_of(worker.pid)), 1):
         found[f"celery pool {number}"] = pid
     return found
-
-
-def children(parent: int) -> list[int]:
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
-                pids.append(int(entry.name))
-    return pids
 
 
 def start_worker(log_dir: Path) -> subprocess.Popen:

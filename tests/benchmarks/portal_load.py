@@ -89,6 +89,11 @@ def stop_server(server: Server) -> None:
 
 
 def worker_pids(server: Server) -> list[int]:
+    return children_of(server.process.pid)
+
+
+def children_of(parent: int) -> list[int]:
+    """The pids of the processes whose parent is `parent` (from /proc)."""
     pids = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -96,7 +101,7 @@ def worker_pids(server: Server) -> list[int]:
                 stat = (entry / "stat").read_text()
             except OSError:
                 continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == server.process.pid:
+            if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
                 pids.append(int(entry.name))
     return pids
 
