@@ -47,12 +47,19 @@ class RecordingBackend(BaseEmailBackend):
         delay = float(os.environ.get("WERKTOP_FAULT_MAIL_DELAY", "0"))
         hold_after = int(os.environ.get("WERKTOP_FAULT_HOLD_AFTER", "0"))
         for message in email_messages:
-            if hold_after and len(records(log)) >= hold_after:
+            time.sleep(delay)
+            message_id = message.message()["Message-ID"]
+            # Count and hand over under one lock: two processes never both take the last place
+            # before the hold (which would hand over hold_after + 1 messages).
+            with log.with_name(log.name + ".lock").open("a") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                hold = hold_after and len(records(log)) >= hold_after
+                if not hold:
+                    for recipient in message.recipients():
+                        _append(log, f"{message_id} {recipient}")
+                fcntl.flock(lock, fcntl.LOCK_UN)
+            if hold:
                 _append(log.with_name(log.name + ".held"), str(os.getpid()))
                 while True:  # until the drill kills this process
                     time.sleep(1)
-            time.sleep(delay)
-            message_id = message.message()["Message-ID"]
-            for recipient in message.recipients():
-                _append(log, f"{message_id} {recipient}")
         return len(email_messages)
