@@ -41,6 +41,13 @@ def _write(**_kwargs):
     (OUT / f"registrations-{pid}.jsonl").write_text("\n".join(_registrations) + "\n")
 
 
+def _reason(response) -> str:
+    """"HTTP 503", or for no answer at all (status 0) the exception, e.g. a reset connection."""
+    if response.status_code == 0 and response.error is not None:
+        return f"no answer: {type(response.error).__name__}: {response.error}"
+    return f"HTTP {response.status_code}"
+
+
 class _MunicipalityUser(HttpUser):
     abstract = True
 
@@ -51,7 +58,7 @@ class _MunicipalityUser(HttpUser):
     def get(self, path: str, name: str, **kwargs):
         with self.client.get(path, name=name, catch_response=True, **kwargs) as response:
             if response.status_code != 200:
-                response.failure(f"HTTP {response.status_code}")
+                response.failure(_reason(response))
             return response
 
     def csrf(self, html: str) -> str:
@@ -103,7 +110,7 @@ class Registrant(_MunicipalityUser):
             if response.status_code == 302:
                 _registrations.append(json.dumps([self.place["schema"], email]))
             else:
-                response.failure(f"HTTP {response.status_code}")
+                response.failure(_reason(response))
 
 
 class RelationshipManager(_MunicipalityUser):
@@ -124,7 +131,7 @@ class RelationshipManager(_MunicipalityUser):
                                   "login": self.place["manager"], "password": PLAN["password"]},
                               ) as response:
             if response.status_code != 302:
-                response.failure(f"HTTP {response.status_code}")
+                response.failure(_reason(response))
 
     @task(3)
     def my_day(self) -> None:
@@ -158,4 +165,4 @@ class RelationshipManager(_MunicipalityUser):
                     "occurred_at": PLAN["moment_at"], "summary": "Gebeld over de bijeenkomst"},
                 ) as response:
             if response.status_code not in (200, 302):
-                response.failure(f"HTTP {response.status_code}")
+                response.failure(_reason(response))

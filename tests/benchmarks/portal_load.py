@@ -45,7 +45,11 @@ def gunicorn_command(port: int, workers: int, threads: int) -> list[str]:
             "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
             "--worker-class", "gthread" if threads > 1 else "sync", "--threads", str(threads),
             "--pythonpath", f"{REPO},{REPO / 'platform'}", "--backlog", "2048",
-            "--timeout", "60", "--log-level", "warning"]
+            "--timeout", "60", "--log-level", "warning",
+            # Keep idle connections longer than a simulated visitor thinks (at most 6 s): with
+            # gunicorn's default of 2 s the server closes a connection just as the client
+            # reuses it, a reset that browsers retry silently but locust counts as an error.
+            "--keep-alive", "10"]
 
 
 def start_server(label: str, env: dict[str, str], workers: int, threads: int,
