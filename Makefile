@@ -4,12 +4,12 @@ PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 I18N_IGNORE := --ignore=.venv --ignore=.tools --ignore=node_modules --ignore=.local --ignore=infra
 
-.PHONY: install system-deps services stop migrate demo run test bench lint vendor-css messages
+.PHONY: install system-deps services stop migrate demo run test bench lint vendor-css messages image
 
 install:  ## virtual environment with the locked dependencies
 	@infra/dev/install.sh >/dev/null
 
-system-deps:  ## Debian packages the tests need (redis-server, chromium), when missing
+system-deps:  ## Debian packages the tests need (redis-server, chromium, pgbouncer), when missing
 	@infra/dev/system-deps.sh test
 
 services: install  ## project-local PostgreSQL and Redis
@@ -43,6 +43,7 @@ bench: services  ## provisioning, migration, list/import, portal, registration, 
 	@DJANGO_SETTINGS_MODULE=werktop.settings.test $(PY) tests/benchmarks/bench_friday_report.py
 	@DJANGO_SETTINGS_MODULE=werktop.settings.test $(PY) tests/benchmarks/bench_ministry.py
 	@DJANGO_SETTINGS_MODULE=werktop.settings.test $(PY) tests/benchmarks/bench_billing.py
+	@DJANGO_SETTINGS_MODULE=werktop.settings.test $(PY) tests/benchmarks/bench_migrate_platform.py
 	@$(PY) tests/benchmarks/bench_load.py
 
 lint: install  ## ruff, and bandit (no finding of medium or high severity)
@@ -55,3 +56,6 @@ vendor-css:  ## re-vendor the NL Design System CSS from the npm lock file
 messages: install  ## update and compile the Dutch translations (platform/werktop/locale)
 	@$(MANAGE) makemessages -l nl --no-obsolete -v 0 $(I18N_IGNORE)
 	@$(MANAGE) compilemessages -l nl -v 0 $(I18N_IGNORE)
+
+image:  ## the container image for web, worker, beat and migrate (needs Docker)
+	docker build -f infra/docker/Dockerfile -t werktop:latest .

@@ -4,9 +4,11 @@ import logging
 import os
 
 from celery.schedules import crontab
-from celery.signals import worker_ready
+from celery.signals import beat_init, celeryd_init, worker_ready
 from kombu import Queue
 from tenant_schemas_celery.app import CeleryApp
+
+from . import metrics, sentry
 
 # Servers and workers default to production settings, which refuse DEBUG and the dev key;
 # `make run` sets werktop.settings.dev.
@@ -81,3 +83,23 @@ def relay_outbox_on_start(sender: object = None, **kwargs: object) -> None:
         app.send_task("werktop.relay_outbox", queue="default")
     except Exception:  # never stop a worker from starting
         logging.getLogger(__name__).warning("could not queue the outbox relay", exc_info=True)
+
+
+@celeryd_init.connect
+def start_worker_reporting(sender: object = None, **kwargs: object) -> None:
+    """In the worker's main process, before the pool starts (the pool processes inherit it):
+    Sentry when SENTRY_DSN is set, the task-metrics port when CELERY_METRICS_PORT is set."""
+    sentry.init()
+    try:
+        metrics.start_worker_exporter()
+    except OSError:  # the port is taken: the worker still works
+        logging.getLogger(__name__).warning("could not serve worker metrics", exc_info=True)
+
+
+@beat_init.connect
+def start_beat_reporting(sender: object = None, **kwargs: object) -> None:
+    sentry.init()
+
+
+# Task counters (werktop_celery_tasks_total) in whichever process runs a task.
+metrics.connect_celery_signals()

@@ -17,6 +17,7 @@ env = environ.Env()
 environ.Env.read_env(REPO_DIR / ".env", overwrite=False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="dev-insecure-secret-key-change-me")
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])  # rotation: infra/RUNBOOK.md
 DEBUG = env.bool("DEBUG", default=False)
 
 # The national site lives on this host; municipalities on <slug>.<PLATFORM_DOMAIN>.
@@ -129,9 +130,20 @@ DATABASES = {
         "CONN_HEALTH_CHECKS": True,
     }
 }
+# A database host that does not answer at all fails a connection after this many seconds
+# instead of the operating system's minutes (libpq's connect_timeout, at least 2): requests
+# get the 503 page, and the readiness probe (werktop.health) answers 503, in bounded time.
+# `?connect_timeout=N` in DATABASE_URL overrides it.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MIDDLEWARE = [
+    # /health/live, /health/ready, /metrics and /health/tls, answered before anything else:
+    # no https redirect, no ALLOWED_HOSTS check (probes come with the pod's IP address as
+    # Host), no tenant lookup, no request log line (werktop.health).
+    "werktop.health.HealthMiddleware",
+    # Request counts and durations by URL pattern, per municipality (werktop.metrics).
+    "werktop.metrics.RequestMetricsMiddleware",
     # Security headers wrap everything, also the unknown-host page the tenant middleware
     # answers by itself (see "Browser security" below); none of them needs a schema.
     "django.middleware.security.SecurityMiddleware",
@@ -415,6 +427,16 @@ LOGGING = {
 }
 # Celery workers keep this configuration instead of installing their own root handler.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# --- Operations: metrics and error reports ---------------------------------------------------
+# /metrics (werktop.metrics) needs "Authorization: Bearer <METRICS_TOKEN>"; empty: /metrics is
+# off (404). PROMETHEUS_MULTIPROC_DIR (read by prometheus_client from the environment): a
+# writable folder shared by the gunicorn workers of one container, for multiprocess metrics.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Sentry (werktop.sentry): off while SENTRY_DSN is empty. Events carry no personal data.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
 
 # --- API (relations, read-only) ----------------------------------------------------------
 REST_FRAMEWORK = {
