@@ -14,24 +14,34 @@ from wagtail.models import Site
 
 from .models import Domain, Municipality
 
-HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+# A DNS name: labels of letters, digits and hyphens, at most 253 characters.
+_HOST = re.compile(r"^(?=.{1,253}$)[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?"
+                   r"(?:\.[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?)*$")
 
 
 class DomainError(ValueError):
     """Refused; `str(error)` is a message for people (Dutch)."""
 
 
-def normalise_host(host: str) -> str:
-    return host.strip().lower().rstrip(".")
+def host_name(value: str) -> str | None:
+    """"Zoetermeer.Example.NL:443." -> "zoetermeer.example.nl"; None when not a host name.
+    Used for what people type (add_domain) and for what the proxy asks (/health/tls)."""
+    host = value.strip().lower()
+    if host.startswith("["):  # an IPv6 literal: never a municipality's domain
+        return None
+    host = host.rsplit(":", 1)[0] if ":" in host else host
+    host = host.rstrip(".")
+    return host if _HOST.match(host) else None
 
 
 @transaction.atomic
 def add_domain(municipality: Municipality, host: str, *, primary: bool = False) -> Domain:
     """Route `host` to the municipality; `primary` makes it the address used in links and
     e-mails (the portal's Wagtail site follows)."""
-    host = normalise_host(host)
-    if not HOST.match(host):
-        raise DomainError(_("%(host)s is not a valid host name.") % {"host": host})
+    name = host_name(host)
+    if name is None or "." not in name or ":" in host:  # a custom domain: no port, no scheme
+        raise DomainError(_("%(host)s is not a valid host name.") % {"host": host.strip()})
+    host = name
     existing = Domain.objects.select_for_update().filter(domain=host).first()
     if existing is not None and existing.tenant_id != municipality.pk:
         raise DomainError(_("The host name %(domain)s is already in use.") % {"domain": host})

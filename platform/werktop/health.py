@@ -53,9 +53,6 @@ TLS_PATH = "/health/tls"
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 # Redis answers on the same network in well under a millisecond.
 REDIS_TIMEOUTS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
-# A DNS name: labels of letters, digits and hyphens, at most 253 characters.
-_HOST = re.compile(r"^(?=.{1,253}$)[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?"
-                   r"(?:\.[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?)*$")
 _BEARER = re.compile(r"^\s*bearer\s+(\S+)\s*$", re.IGNORECASE)
 
 
@@ -141,16 +138,6 @@ def is_known_host(host: str) -> bool:
         return Domain.objects.filter(domain=host).exists()
 
 
-def normalise_host(value: str) -> str | None:
-    """"Zoetermeer.Example.NL:443." -> "zoetermeer.example.nl"; None when not a host name."""
-    host = value.strip().lower()
-    if host.startswith("["):  # an IPv6 literal: never a municipality's domain
-        return None
-    host = host.rsplit(":", 1)[0] if ":" in host else host
-    host = host.rstrip(".")
-    return host if _HOST.match(host) else None
-
-
 # --- responses ---------------------------------------------------------------------------------
 
 def _plain(body: str, status: int = 200) -> HttpResponse:
@@ -188,7 +175,9 @@ def metrics(request: HttpRequest) -> HttpResponse:
 
 
 def tls(request: HttpRequest) -> HttpResponse:
-    host = normalise_host(request.GET.get("domain", ""))
+    from tenants.domains import host_name
+
+    host = host_name(request.GET.get("domain", ""))
     if host is None:
         return _plain("Not Found", 404)
     try:
@@ -226,5 +215,4 @@ class HealthMiddleware:
         return response
 
 
-__all__ = ["HealthMiddleware", "check_database", "check_redis", "is_known_host",
-           "normalise_host"]
+__all__ = ["HealthMiddleware", "check_database", "check_redis", "is_known_host"]
