@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.antispam import HoneypotFormMixin
 from matching_events.models import PracticalNeed
+from relations.validators import validate_phone
 
 MAX_NAME = 100
 MAX_TEXT = 500
@@ -47,7 +48,8 @@ def limited(limit: int, message: str | Promise, widget: forms.Widget, **kwargs: 
             ) -> forms.CharField:
     """A text field of at most `limit` characters."""
     widget.attrs["maxlength"] = str(limit)
-    return forms.CharField(validators=[MaxChars(limit, message)], widget=widget, **kwargs)
+    validators = [MaxChars(limit, message), *kwargs.pop("validators", ())]
+    return forms.CharField(validators=validators, widget=widget, **kwargs)
 
 
 class MeetupRegistrationForm(HoneypotFormMixin, forms.Form):
@@ -69,7 +71,7 @@ class MeetupRegistrationForm(HoneypotFormMixin, forms.Form):
                         "max_length": INVALID_EMAIL})
     phone = limited(
         MAX_PHONE, PHONE_TOO_LONG, TelInput(attrs={"autocomplete": "tel"}),
-        label=_("Phone number"), required=False,
+        label=_("Phone number"), required=False, validators=[validate_phone],
         help_text=_("Optional. Only for questions about your registration."))
     interests = limited(
         MAX_TEXT, TEXT_TOO_LONG, forms.Textarea(attrs={"rows": 3}),

@@ -10,7 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from cms.antispam import HoneypotFormMixin
 from relations.forms import postcode_field
 from relations.reference import SBI_CHOICES
-from relations.validators import normalise_kvk, normalise_postcode, validate_kvk_number
+from relations.validators import (
+    normalise_kvk,
+    normalise_postcode,
+    validate_kvk_number,
+    validate_phone,
+)
 
 from .models import Opportunity
 
@@ -64,6 +69,7 @@ class EmployerSignUpForm(HoneypotFormMixin, forms.Form):
     email = forms.EmailField(label=_("Your e-mail address"), max_length=254,
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     phone = forms.CharField(label=_("Your phone number"), max_length=30, required=False,
+                            validators=[validate_phone],
                             widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

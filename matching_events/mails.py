@@ -36,6 +36,8 @@ from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from relations.services import confirmed_contacts
+
 from . import ics, links
 from .models import MatchLead, Meetup, MeetupEmployer, Opportunity, OutgoingMessage, Registration
 
@@ -198,7 +200,7 @@ def _employer_mail(pk: int, subject: str, *, calendar: str = "", **extra: Any
                    ) -> Mail | None:
     participation = _participation(pk)
     if participation is None or participation.contact is None or (
-            not participation.contact.email):
+            not participation.contact.email) or not participation.contact.confirmed:
         return None
     meetup = participation.meetup
     manager = participation.employer.owner or meetup.organiser
@@ -283,9 +285,10 @@ def _introduction_employer(pk: int) -> Mail | None:
         return None
     participation = (MeetupEmployer.objects.select_related("contact")
                      .filter(meetup=lead.conversation.meetup, employer=lead.employer).first())
-    contact = participation.contact if participation and participation.contact else (
-        lead.employer.contacts.exclude(email="").order_by("pk").first())
-    if contact is None or not contact.email:
+    contact = participation.contact if participation and participation.contact else None
+    if contact is None or not contact.confirmed:
+        contact = confirmed_contacts(lead.employer).exclude(email="").first()
+    if contact is None or not contact.email or not contact.confirmed:
         return None
     return Mail(to=contact.email, subject=_("Introduction after %(title)s") % {
                 "title": lead.conversation.meetup.title},

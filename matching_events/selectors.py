@@ -2,9 +2,11 @@
 results per meetup and per period. Every function runs a fixed number of queries, however many
 registrations a meetup has."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Avg,
     Case,
@@ -20,7 +22,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from relations.rules import is_coordinator
+from relations.rules import is_coordinator, works_in_workspace
 from relations.selectors import visible_candidates
 
 from .models import (
@@ -85,7 +87,8 @@ def registrations_of(meetup: Meetup, user) -> list[Registration]:
     the names of candidates in their own portfolio (or shared with them) only. Contact details
     and the rest of a candidate's file are never shown here: the link to the candidate page is
     given only for candidates the user may see, and that page enforces the portfolio rules.
-    Sets `name_visible`, `file_visible` and `need_labels` on every registration. Two queries.
+    Sets `name_visible`, `file_visible`, `need_labels` and `shown_note` (the needs, empty
+    for a hidden name) on every registration. Two queries.
     """
     order = Case(When(status=CONFIRMED, then=Value(0)), When(status=WAITING, then=Value(1)),
                  When(status=Registration.Status.PENDING, then=Value(2)), default=Value(3),
@@ -99,13 +102,43 @@ def registrations_of(meetup: Meetup, user) -> list[Registration]:
     for row in rows:
         row.file_visible = row.candidate_id in visible
         row.name_visible = everyone or row.file_visible
-        row.need_labels = [labels.get(need, need) for need in row.needs]
+        # Needs say something about the person: shown with the name or not at all.
+        row.need_labels = ([labels.get(need, need) for need in row.needs]
+                           if row.name_visible else [])
+        row.shown_note = row.needs_note if row.name_visible else ""
     return rows
 
 
 def sees_all_names(user, meetup: Meetup) -> bool:
-    """The organiser and coordinators run the meetup: they see every registered name."""
+    """The organiser and coordinators run the meetup: they see every registered name (and
+    practical-needs note), and only they change its table plan."""
+    if not works_in_workspace(user):
+        return False
     return meetup.organiser_id == user.pk or is_coordinator(user)
+
+
+def names_shown(user, meetup: Meetup, candidate_ids: Iterable[int]) -> frozenset[int]:
+    """Of `candidate_ids`, the candidates whose name and needs `user` may see at `meetup`:
+    all for the organiser and coordinators, else those of the user's portfolio (one query;
+    none for the organiser). Everyone else is shown as an anonymous placeholder, without a
+    number that could be looked up elsewhere."""
+    ids = frozenset(candidate_ids)
+    if not ids or sees_all_names(user, meetup):
+        return ids
+    return frozenset(visible_candidates(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def check_name_visible(user, meetup: Meetup, candidate_id: int) -> None:
+    """The service-side guard: acting on a candidate of a meetup needs their name visible."""
+    if candidate_id not in names_shown(user, meetup, [candidate_id]):
+        raise PermissionDenied
+
+
+def check_may_plan(user, meetup: Meetup) -> None:
+    """Only the organiser and coordinators (re)make or change the table plan: a seat moves
+    other people's candidates too."""
+    if not sees_all_names(user, meetup):
+        raise PermissionDenied
 
 
 def employers_of(meetup: Meetup) -> QuerySet[MeetupEmployer]:

@@ -23,4 +23,6 @@ urlpatterns = [
     path("matches/<int:pk>/besluit/", views_placements.lead_decide, name="lead_decide"),
     path("werkgevers/<int:pk>/portaalaccount/", views_accounts.employer_invite_user,
          name="employer_invite_user"),
+    path("werkgevers/<int:pk>/contactpersonen/<int:contact>/bevestigen/",
+         views_accounts.employer_confirm_contact, name="employer_confirm_contact"),
 ]

@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.services import record
 from relations import selectors
+from relations import services as relations_services
 from relations.models import ContactPerson
 from relations.view_helpers import workspace_view
 
@@ -35,6 +37,20 @@ def employer_invite_user(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("%(name)s got an e-mail with a link to choose a password "
                                     "for the portal.") % {"name": contact.name})
+    return redirect("relations:employer_detail", pk=employer.pk)
+
+
+@workspace_view
+@require_POST
+def employer_confirm_contact(request: HttpRequest, pk: int, contact: int) -> HttpResponse:
+    """The relationship manager checked a contact person who signed up on the website."""
+    employer = get_object_or_404(selectors.visible_employers(request.user), pk=pk)
+    person = get_object_or_404(ContactPerson, pk=contact, employer=employer)
+    relations_services.confirm_contact_person(person.pk, by=request.user)
+    record("change", "contact_person", person.pk, request=request,
+           detail=f"bevestigd: werkgever {employer.pk}")
+    messages.success(request, _("%(name)s is confirmed as a contact person.")
+                     % {"name": person.name})
     return redirect("relations:employer_detail", pk=employer.pk)
 
 

@@ -15,11 +15,11 @@ from django.views.decorators.http import require_POST
 
 from relations.view_helpers import submit, workspace_view
 
-from . import selectors
+from . import audit_trail, selectors
 from .forms_meetups import CheckInForm, OutcomeForm
 from .models import MeetupEmployer, Registration
 from .services import outcomes
-from .views_meetups import meetup_or_404, posted, registration_or_404
+from .views_meetups import meetup_or_404, named, posted, registration_or_404
 
 T = "matching_events/meetups/"
 
@@ -31,6 +31,7 @@ def check_in_page(request: HttpRequest, pk: int) -> HttpResponse:
                      if r.status == Registration.Status.CONFIRMED]
     employers = [e for e in selectors.employers_of(meetup)
                  if e.status == MeetupEmployer.Status.CONFIRMED]
+    audit_trail.record_shown(request, meetup, "aanmelden", named(registrations))
     return render(request, T + "check_in.html", {
         "meetup": meetup, "registrations": registrations, "employers": employers,
         "present_count": sum(1 for r in registrations if r.attended),
@@ -38,16 +39,22 @@ def check_in_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _answer(request: HttpRequest, meetup, row, kind: str, save) -> HttpResponse:
-    """Run the check-in service; answer htmx with the row, a plain form post with the page."""
+    """Run the check-in service; answer htmx with the row, a plain form post with the page.
+    A saved answer goes into the audit trail (the registration or participation by number)."""
     form = CheckInForm(request.POST)
     error = None
     if not form.is_valid():
         error = _("Choose present or absent.")
     else:
+        present = form.cleaned_data["present"]
         try:
-            row = save(form.cleaned_data["present"])
+            row = save(present)
         except ValidationError as refused:
             error = " ".join(refused.messages)
+        else:
+            audit_trail.record_change(
+                request, "registration" if kind == "kandidaat" else "meetup_employer", row.pk,
+                f"bijeenkomst {meetup.pk}: {'aanwezig' if present else 'afwezig'}")
     if request.htmx:
         return render(request, T + "_check_in_row.html", {
             "meetup": meetup, "row": row, "kind": kind, "error": error, "saved": not error})
@@ -109,6 +116,10 @@ def conversations(request: HttpRequest, pk: int) -> HttpResponse:
             employer_says=data["employer_says"], candidate_says=data["candidate_says"],
             by=request.user))
         if conversation:
+            audit_trail.record_change(
+                request, "conversation", conversation.pk,
+                f"bijeenkomst {pk}: kandidaat {conversation.candidate_id}, "
+                f"werkgever {conversation.employer_id}")
             if conversation.mutual_yes:
                 messages.success(request, _("Saved. Both said yes: a match lead is ready for "
                                             "the candidate's relationship manager."))
@@ -116,17 +127,20 @@ def conversations(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Conversation saved."))
             return redirect("matching_events:meetup_conversations", pk=pk)
     rows = list(selectors.conversations_of(meetup))
-    everyone = selectors.sees_all_names(request.user, meetup)
+    leads = list(selectors.leads_of(meetup))
+    shown = selectors.names_shown(request.user, meetup,
+                                  [r.candidate_id for r in rows + leads])
     by_candidate = {r.candidate_id: r for r in present}
     by_employer = {e.employer_id: e for e in employers}
     for row in rows:
         row.registration = by_candidate.get(row.candidate_id)
         row.participation = by_employer.get(row.employer_id)
-        row.name_visible = everyone or row.registration is not None
+        row.name_visible = row.candidate_id in shown
         row.lead_exists = hasattr(row, "lead")
-    leads = list(selectors.leads_of(meetup))
     for lead in leads:
-        lead.name_visible = everyone or lead.candidate_id in by_candidate
+        lead.name_visible = lead.candidate_id in shown
+    audit_trail.record_shown(request, meetup, "gesprekken",
+                             list(shown) + [r.candidate_id for r in present])
     return render(request, T + "conversations.html", {
         "meetup": meetup, "form": form, "rows": rows, "leads": leads,
         "nobody": not present.exists() or not employers.exists()})

@@ -5,10 +5,11 @@ Who may do what: every relationship manager and coordinator sees every meetup of
 municipality and may help run it (colleagues stand in for each other on the day), like
 employers, which are shared market knowledge. Candidates are different: names follow
 `selectors.registrations_of` (the organiser and coordinators see all names of their meetup,
-others only the candidates of their own portfolio), a registration may be changed only by
-someone who may see its name, and a candidate is invited only from the user's own portfolio
+others only the candidates of their own portfolio, and the needs only with the name; the rest
+is a placeholder without a number), a registration may be changed only by someone who may see
+its name, and a candidate is invited only from the user's own portfolio
 (`InviteCandidateForm`). Contact details are only on the candidate page, which enforces the
-portfolio rules.
+portfolio rules. Pages that name candidates record them in the audit trail (`audit_trail`).
 """
 
 from django.contrib import messages
@@ -18,11 +19,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from relations.rules import is_coordinator
-from relations.selectors import visible_candidates
 from relations.view_helpers import paginate, query_without_page, submit, workspace_view
 
-from . import selectors
+from . import audit_trail, selectors
 from .forms_meetups import (
     CancelForm,
     ChooseDateForm,
@@ -49,10 +48,15 @@ def meetup_or_404(pk: int) -> Meetup:
 def registration_or_404(request: HttpRequest, meetup: Meetup, pk: int) -> Registration:
     """A registration of this meetup whose candidate the user may see by name (else 404)."""
     registration = get_object_or_404(meetup.registrations.select_related("candidate"), pk=pk)
-    if not (meetup.organiser_id == request.user.pk or is_coordinator(request.user)
-            or visible_candidates(request.user).filter(pk=registration.candidate_id).exists()):
+    if registration.candidate_id not in selectors.names_shown(request.user, meetup,
+                                                              [registration.candidate_id]):
         raise Http404
     return registration
+
+
+def named(registrations) -> list[int]:
+    """The candidates of these rows (from `selectors.registrations_of`) shown by name."""
+    return [r.candidate_id for r in registrations if r.name_visible]
 
 
 def posted(request: HttpRequest):
@@ -110,10 +114,12 @@ def meetup_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_view
 def meetup_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meetup = meetup_or_404(pk)
-    registrations = selectors.registrations_of(meetup, request.user)
+    registrations = [r for r in selectors.registrations_of(meetup, request.user)
+                     if r.status in Registration.ACTIVE]
+    audit_trail.record_shown(request, meetup, "overzicht", named(registrations))
     return render(request, T + "detail.html", {
         "meetup": meetup,
-        "registrations": [r for r in registrations if r.status in Registration.ACTIVE],
+        "registrations": registrations,
         "employers": list(selectors.employers_of(meetup)),
         "proposals": list(meetup.proposed_dates.all()),
         "form": ConfirmForm()})
@@ -242,6 +248,7 @@ def meetup_candidates(request: HttpRequest, pk: int) -> HttpResponse:
                 "name": data["candidate"].full_name})
             return back(meetup, "meetup_candidates")
     registrations = selectors.registrations_of(meetup, request.user)
+    audit_trail.record_shown(request, meetup, "aanmeldingen", named(registrations))
     groups = [(status, label, [r for r in registrations if r.status == status])
               for status, label in Registration.Status.choices]
     return render(request, T + "candidates.html", {

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.services import record, record_many
 from relations import selectors
 from relations.rules import is_coordinator
 from relations.view_helpers import paginate, query_without_page, submit, workspace_view
@@ -31,8 +32,15 @@ def placement_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("soort", "")
     if kind in Placement.Kind.values:
         rows = rows.filter(kind=kind)
+    page = paginate(request, rows)
+    shown = list(page.object_list)
+    record("view", "placement", "", request=request,
+           detail="plaatsingen " + ",".join(str(p.pk) for p in shown))
+    if shown:
+        record_many("view", "candidate", sorted({p.candidate_id for p in shown}),
+                    request=request, detail="plaatsingen")
     return render(request, "matching_events/offers/placement_list.html", {
-        "page": paginate(request, rows), "kinds": Placement.Kind.choices, "kind": kind,
+        "page": page, "kinds": Placement.Kind.choices, "kind": kind,
         "query": query_without_page(request)})
 
 
@@ -55,6 +63,8 @@ def placement_create(request: HttpRequest) -> HttpResponse:
             candidate_id=form.cleaned_data["candidate"].pk,
             employer_id=form.cleaned_data["employer"].pk, by=request.user, **form.changes()))
         if placement:
+            record("change", "placement", placement.pk, request=request,
+                   detail=f"vastgelegd: kandidaat {placement.candidate_id}")
             messages.success(request, _("Placement saved. A follow-up after six months is "
                                         "planned."))
             return redirect("matching_events:placement_detail", pk=placement.pk)
@@ -68,6 +78,8 @@ def placement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if submit(form, lambda: placements.update_placement(pk, by=request.user,
                                                             **form.changes())):
+            record("change", "placement", pk, request=request,
+                   detail=f"gewijzigd: kandidaat {placement.candidate_id}")
             messages.success(request, _("Changes saved."))
             return redirect("matching_events:placement_detail", pk=pk)
     return render(request, "matching_events/offers/placement_form.html",
@@ -78,6 +90,8 @@ def placement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     placement = get_object_or_404(
         visible_placements(request.user).select_related("follow_up", "recorded_by"), pk=pk)
+    record("view", "placement", pk, request=request,
+           detail=f"kandidaat {placement.candidate_id}")
     return render(request, "matching_events/offers/placement_detail.html",
                   {"placement": placement})
 
@@ -105,6 +119,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
 @workspace_view
 def lead_detail(request: HttpRequest, pk: int, form: LeadForm | None = None) -> HttpResponse:
     lead = get_object_or_404(visible_leads(request.user), pk=pk)
+    record("view", "match_lead", pk, request=request, detail=f"kandidaat {lead.candidate_id}")
     return render(request, "matching_events/offers/lead_detail.html", {
         "lead": lead, "form": form,
         "candidate_visible": selectors.visible_candidates(request.user).filter(

@@ -16,11 +16,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from audit.services import record
+from relations.access import candidate_or_404
 from relations.models import Candidate
 from relations.selectors import visible_candidates
 from relations.view_helpers import workspace_view
 
-from . import matching
+from . import audit_trail, matching
 from .models import Meetup, Opportunity
 from .services import seating
 
@@ -46,11 +47,13 @@ def _suggestable(user) -> QuerySet[Candidate]:
 
 @workspace_view
 def tableplan(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan as the user may see it (names of other portfolios are placeholders for all
+    but the organiser and coordinators); the named candidates are recorded in the audit."""
     meetup = get_object_or_404(visible_meetups(request.user), pk=pk)
-    plan = seating.table_plan(meetup)
+    plan = seating.table_plan(meetup, viewer=request.user)
+    audit_trail.record_shown(request, meetup, "tafelindeling", plan.shown_ids)
     return render(request, "matching_events/tableplan/plan.html", {
-        "meetup": meetup, "plan": plan,
-        "can_plan": meetup.status != Meetup.Status.CANCELLED})
+        "meetup": meetup, "plan": plan, "can_plan": plan.may_plan})
 
 
 def _back_to_plan(pk: int, round_no: int | None = None) -> HttpResponse:
@@ -67,11 +70,11 @@ def tableplan_generate(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _back_to_plan(pk)
-    unseated = seating.table_plan(meetup).unseated
-    if unseated:
+    plan = seating.table_plan(meetup, viewer=request.user)
+    if plan.unseated:
         messages.warning(request, _(
             "Not everyone has a conversation: add rounds or employers, or seat them by hand: "
-            "%(names)s.") % {"names": ", ".join(c.full_name for c in unseated)})
+            "%(names)s.") % {"names": ", ".join(c.full_name for c in plan.unseated)})
     else:
         messages.success(request, ngettext("Table plan made: %(count)s conversation.",
                                            "Table plan made: %(count)s conversations.",
@@ -110,9 +113,11 @@ def tableplan_seat(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_view
 def tableplan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     meetup = get_object_or_404(visible_meetups(request.user), pk=pk)
-    # The printed plan names the candidates: an export in the audit trail.
-    record("export", "meetup", meetup.pk, request=request, detail="tafelindeling (pdf)")
-    response = HttpResponse(seating.table_plan_pdf(meetup), content_type="application/pdf")
+    pdf, plan = seating.table_plan_pdf(meetup, viewer=request.user)
+    # The printed plan names candidates: an export in the audit trail, with their numbers.
+    audit_trail.record_shown(request, meetup, "tafelindeling (pdf)", plan.shown_ids,
+                       action="export")
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="tafelindeling-{meetup.pk}.pdf"'
     return response
 
@@ -129,7 +134,7 @@ def _suggestions(request: HttpRequest, *, title: str, subject, kind: str, rows: 
 @workspace_view
 def candidate_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
     """Open opportunities for one candidate."""
-    candidate = get_object_or_404(visible_candidates(request.user), pk=pk)
+    candidate = candidate_or_404(request, pk)  # a refused number is audited
     record("view", "candidate", pk, request=request, detail="suggesties")
     rows = matching.rank_opportunities_for_candidate(
         candidate, Opportunity.objects.filter(status=Opportunity.Status.OPEN), SUGGESTIONS)

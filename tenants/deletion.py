@@ -35,7 +35,7 @@ from .footprint import (
     backup_root,
     cache_clients,
     cache_pattern,
-    media_root,
+    file_roots,
     schema_exists_like,
     shared_querysets,
 )
@@ -130,7 +130,8 @@ def _count(deletion: Deletion, per_model: dict[str, int]) -> None:
 
 
 def _remove_outside_database(schema: str) -> None:
-    shutil.rmtree(media_root(schema), ignore_errors=True)
+    for _prefix, root in file_roots(schema):
+        shutil.rmtree(root, ignore_errors=True)
     removed = 0
     try:
         for _alias, client in cache_clients():
@@ -166,10 +167,10 @@ def verify_deleted(code: str, *, footprint: Footprint | None = None) -> list[Che
             if (count := queryset.count())}
     checks.append(Check("shared-tables", FAILED if left else PASSED,
                         ", ".join(f"{table}: {count}" for table, count in sorted(left.items()))))
-    root = media_root(schema)
-    files = sum(1 for path in root.rglob("*") if path.is_file()) if root.exists() else 0
-    checks.append(Check("media", FAILED if root.exists() else PASSED,
-                        f"{files} files" if root.exists() else ""))
+    roots = [root for _prefix, root in file_roots(schema) if root.exists()]
+    files = sum(1 for root in roots for path in root.rglob("*") if path.is_file())
+    checks.append(Check("media", FAILED if roots else PASSED,
+                        f"{files} files" if roots else ""))
     checks.append(_cache_check(schema))
     if backup_root() is None:
         checks.append(Check("backups", NOT_APPLICABLE, "BACKUP_ROOT is not set"))

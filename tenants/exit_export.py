@@ -6,7 +6,8 @@ One `.zip` with
 - `tabellen/<table>.csv`: every table of the municipality's schema;
 - `gedeeld/<table>.csv`: its rows in the shared tables of the public schema, as found by
   `tenants.footprint` (registry row, domains, subscription, sign-ups, ministry rollups, …);
-- `bestanden/<path>`: every file under `MEDIA_ROOT/<schema>/`;
+- `bestanden/<path>`: every file under `MEDIA_ROOT/<schema>/`, and its private files
+  (`PRIVATE_MEDIA_ROOT/<schema>/`) under `bestanden/private/`;
 - `manifest.json`: per table the row count and the SHA-256 of its file, per media file its
   size and SHA-256, the time of the export and the platform's version and migration state;
 - `LEESMIJ.txt`: the layout explained in Dutch.
@@ -40,7 +41,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context, tenant_context
 
-from .footprint import Footprint, media_files, media_root, schema_tables, shared_querysets
+from .footprint import Footprint, media_files, schema_tables, shared_querysets
 from .models import Municipality
 
 FORMAT = "werktop-exit-export"
@@ -245,9 +246,7 @@ def export_municipality(municipality: Municipality, output: Path, *,
         with os.fdopen(descriptor, "wb") as raw, \
                 zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
             _write_tables(archive, municipality, manifest)
-            root = media_root(schema)
-            for path in media_files(schema):
-                relative = path.relative_to(root).as_posix()
+            for relative, path in media_files(schema):
                 digest, size = _write(archive, f"{MEDIA}/{relative}", _file_chunks(path))
                 manifest["media"].append({"file": f"{MEDIA}/{relative}", "bytes": size,
                                           "sha256": digest})

@@ -25,6 +25,8 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import connection, models
 
+from werktop.files import private_root
+
 from .models import Domain, Municipality
 
 # Text columns that hold a municipality's CBS code or schema name (any shared model).
@@ -168,16 +170,29 @@ def media_root(schema: str) -> Path:
     return Path(path % schema if "%s" in path else os.path.join(path, schema))
 
 
-def media_files(schema: str) -> list[Path]:
-    """Every file under the municipality's media folder, sorted (symbolic links are not
-    followed)."""
-    root = media_root(schema)
-    if not root.is_dir():
-        return []
+def private_media_root(schema: str) -> Path:
+    """PRIVATE_MEDIA_ROOT/<schema>/: its private files (CVs, reports, imports; werktop.files)."""
+    return Path(private_root(schema))
+
+
+def file_roots(schema: str) -> list[tuple[str, Path]]:
+    """(name in an archive, folder) of every folder that holds the municipality's files."""
+    return [("", media_root(schema)), ("private/", private_media_root(schema))]
+
+
+def media_files(schema: str) -> list[tuple[str, Path]]:
+    """(name in an archive, path) of every file of the municipality, public and private, sorted
+    (symbolic links are not followed)."""
     found = []
-    for folder, _dirs, files in os.walk(root):
-        found.extend(Path(folder) / name for name in files)
-    return sorted(path for path in found if path.is_file() and not path.is_symlink())
+    for prefix, root in file_roots(schema):
+        if not root.is_dir():
+            continue
+        for folder, _dirs, files in os.walk(root):
+            for name in files:
+                path = Path(folder) / name
+                if path.is_file() and not path.is_symlink():
+                    found.append((prefix + path.relative_to(root).as_posix(), path))
+    return sorted(found)
 
 
 def cache_clients() -> list[tuple[str, Any]]:

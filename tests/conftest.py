@@ -51,8 +51,9 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
-def _temporary_media(settings, tmp_path):
-    """Uploads of a test go to its own temporary folder, never to the real media folder.
+def _temporary_media(settings, tmp_path, tmp_path_factory):
+    """Uploads of a test go to its own temporary folders (public media, and private files
+    outside it), never to the real media folder.
     django-tenants' storage caches its root and does not forget it when MEDIA_ROOT changes,
     so the storages are rebuilt before and after."""
     from django.core.files.storage import default_storage, storages
@@ -63,6 +64,7 @@ def _temporary_media(settings, tmp_path):
         default_storage._wrapped = empty
 
     settings.MEDIA_ROOT = tmp_path
+    settings.PRIVATE_MEDIA_ROOT = tmp_path_factory.mktemp("private-media")
     rebuild()
     yield
     rebuild()

@@ -189,14 +189,28 @@ class Registration(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
     waiting_since = models.DateTimeField(null=True, blank=True, editable=False)
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A portal registration's address, normalised and keyed-hashed (`registrations.
+    # email_key`): one active portal registration per address per meetup, also when the
+    # address somehow maps to two candidate files. A hash, so no second copy of the address
+    # outlives the candidate's erasure. Empty for invitations (staff may invite two people
+    # who share an address) and for rows from before.
+    email_key = models.CharField(max_length=64, blank=True, default="", db_default="",
+                                 editable=False)
 
     class Meta:
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
         ordering = ["created_at", "pk"]
-        constraints = [models.UniqueConstraint(
-            fields=["meetup", "candidate"], name="registration_once",
-            violation_error_message=_("This candidate is already registered."))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meetup", "candidate"], name="registration_once",
+                violation_error_message=_("This candidate is already registered.")),
+            models.UniqueConstraint(
+                fields=["meetup", "email_key"],
+                condition=~models.Q(email_key="") & ~models.Q(status="cancelled"),
+                name="registration_portal_email_once",
+                violation_error_message=_("This e-mail address is already registered.")),
+        ]
         indexes = [models.Index(fields=["meetup", "status", "waiting_since"])]
 
     def __str__(self) -> str:

@@ -18,7 +18,7 @@ from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -74,6 +74,18 @@ def _account_exists_error() -> ValidationError:
                            code="account_exists")
 
 
+def _new_portal_user(email: str, role: Role, *, first_name: str, last_name: str) -> User:
+    """The user, or "account exists" when a parallel request (a double click, two
+    colleagues at once) made one for this address first: User.email is unique, and the
+    savepoint keeps the caller's transaction usable."""
+    try:
+        with transaction.atomic():
+            return create_user_with_role(email, None, role, first_name=first_name,
+                                         last_name=last_name)
+    except IntegrityError:
+        raise _account_exists_error() from None
+
+
 def _split_name(name: str) -> tuple[str, str]:
     first, _space, last = name.strip().partition(" ")
     return first[:150], last.strip()[:150]
@@ -86,6 +98,10 @@ def invite_employer_user(employer_id: int, contact_person_id: int, *, by) -> Emp
     Refused when the contact has no e-mail address or the address already has an account."""
     employer = Employer.objects.get(pk=employer_id)
     contact = ContactPerson.objects.get(pk=contact_person_id, employer=employer)
+    if not contact.confirmed:
+        raise ValidationError(_("Confirm this contact person first: they signed up on the "
+                                "website and nobody has checked yet that they work here."),
+                              code="unconfirmed")
     email = (contact.email or "").strip().lower()
     if not email:
         raise ValidationError(_("This contact person has no e-mail address. Add one first."),
@@ -93,8 +109,8 @@ def invite_employer_user(employer_id: int, contact_person_id: int, *, by) -> Emp
     if User.objects.filter(email__iexact=email).exists():
         raise _account_exists_error()
     first_name, last_name = _split_name(contact.name)
-    user = create_user_with_role(email, None, Role.EMPLOYER, first_name=first_name,
-                                 last_name=last_name)
+    user = _new_portal_user(email, Role.EMPLOYER, first_name=first_name,
+                            last_name=last_name)
     account = EmployerAccount.objects.create(user=user, employer=employer, contact=contact,
                                              invited_by=by)
     manager = str(employer.owner or by or "")
@@ -118,8 +134,8 @@ def create_candidate_user(candidate_id: int) -> CandidateAccount:
                                 "relationship manager."), code="no_email")
     if User.objects.filter(email__iexact=email).exists():
         raise _account_exists_error()
-    user = create_user_with_role(email, None, Role.CANDIDATE, first_name=candidate.first_name,
-                                 last_name=candidate.last_name)
+    user = _new_portal_user(email, Role.CANDIDATE, first_name=candidate.first_name,
+                            last_name=candidate.last_name)
     account = CandidateAccount.objects.create(user=user, candidate=candidate)
     manager = str(candidate.owner or "")
     transaction.on_commit(lambda: send_set_password_mail(

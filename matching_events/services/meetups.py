@@ -11,7 +11,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from relations.models import ContactPerson, Employer
+from relations.models import Employer
+from relations.services import confirmed_contacts
 
 from .. import tokens
 from ..models import DateAnswer, Meetup, MeetupEmployer, ProposedDate, Registration
@@ -147,8 +148,8 @@ def invite_employers(meetup_id: int, employer_ids: Iterable[int], *, by) -> list
     for employer in Employer.objects.filter(pk__in=list(employer_ids)):
         if employer.pk in already:
             raise ValidationError(_("%(name)s is already invited.") % {"name": employer.name})
-        contact = (ContactPerson.objects.filter(employer=employer).exclude(email="")
-                   .order_by("pk").first())
+        # Never an unconfirmed contact from the public form: they get nothing.
+        contact = confirmed_contacts(employer).exclude(email="").first()
         try:
             with transaction.atomic():
                 participation = MeetupEmployer.objects.create(

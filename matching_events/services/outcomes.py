@@ -5,6 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from relations.services import confirmed_contacts
+
 from .. import tokens
 from ..models import (
     Conversation,
@@ -15,6 +17,7 @@ from ..models import (
     SurveyResponse,
 )
 from ..notifications import notify
+from ..selectors import check_name_visible
 from .meetups import participation_from_link
 from .registrations import registration_from_link
 
@@ -28,8 +31,11 @@ def _check_started(meetup: Meetup) -> None:
 
 @transaction.atomic
 def check_in(registration_id: int, *, present: bool, by) -> Registration:
+    """Present or absent. Only by someone who may see the candidate's name at this meetup
+    (PermissionDenied otherwise)."""
     registration = Registration.objects.select_for_update().select_related("meetup").get(
         pk=registration_id)
+    check_name_visible(by, registration.meetup, registration.candidate_id)
     _check_started(registration.meetup)
     if registration.status != Registration.Status.CONFIRMED:
         raise ValidationError(_("Only confirmed candidates can be checked in."))
@@ -56,6 +62,7 @@ def record_outcome(meetup_id: int, *, employer_id: int, candidate_id: int, emplo
     """What both sides say after a conversation. A mutual yes becomes a match lead for the
     candidate's relationship manager; contact details are shared only when they approve."""
     meetup = Meetup.objects.get(pk=meetup_id)
+    check_name_visible(by, meetup, candidate_id)
     _check_started(meetup)
     registration = meetup.registrations.filter(candidate_id=candidate_id).first()
     if registration is None or registration.attended is not True:
@@ -120,7 +127,7 @@ def contact_details_for_employer(lead: MatchLead) -> dict[str, str] | None:
 def contact_details_for_candidate(lead: MatchLead) -> dict[str, str] | None:
     if not lead.contacts_shared:
         return None
-    contact = lead.employer.contacts.order_by("pk").first()
+    contact = confirmed_contacts(lead.employer).first()
     return {"name": lead.employer.name,
             "contact": contact.name if contact else "",
             "email": contact.email if contact else "",

@@ -9,14 +9,16 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from audit.services import record
 from relations.models import Candidate
 from relations.services import create_candidate
+from relations.validators import validate_phone
 
 from .. import tokens
 from ..models import Meetup, PracticalNeed, Registration
@@ -133,15 +135,45 @@ def _cancel(meetup: Meetup, registration: Registration) -> None:
 
 # --- portal: self-registration with double opt-in -------------------------------------------
 
+def normalise_email(email: str) -> str:
+    """The form of an address the uniqueness rules compare: stripped, lower case."""
+    return email.strip().lower()
+
+
+def email_key(email: str) -> str:
+    """What `Registration.email_key` holds: a keyed hash of the normalised address, salted
+    with the municipality's schema (the same address gives unrelated keys elsewhere)."""
+    return salted_hmac(f"werktop.registration-email.{connection.schema_name}",
+                       normalise_email(email), algorithm="sha256").hexdigest()
+
+
+def _known_candidate(email: str) -> Candidate | None:
+    return (Candidate.objects.filter(email__iexact=normalise_email(email))
+            .exclude(status=Candidate.Status.CLOSED).order_by("pk").first())
+
+
 def _find_or_create_candidate(*, first_name: str, last_name: str, email: str, phone: str,
                               interests: str, owner) -> tuple[Candidate, bool]:
-    candidate = (Candidate.objects.filter(email__iexact=email)
-                 .exclude(status=Candidate.Status.CLOSED).order_by("pk").first())
+    """The open candidate file of this address (the oldest, when staff made several), or a
+    new one. Two submits of one address at the same moment both miss the lookup; the
+    database lets only one portal file per address in (candidate_portal_email_unique), and
+    the other finds that one: it waits on the unique index until the first commits."""
+    candidate = _known_candidate(email)
     if candidate is not None:
         return candidate, False
-    return create_candidate(
-        by=None, first_name=first_name, last_name=last_name, email=email, phone=phone,
-        interests=interests, owner=owner, status=Candidate.Status.INTAKE), True
+    try:
+        with transaction.atomic():  # a savepoint: the loser of the race carries on
+            return create_candidate(
+                by=None, first_name=first_name, last_name=last_name, email=email,
+                phone=phone, interests=interests, owner=owner,
+                status=Candidate.Status.INTAKE, source=Candidate.Source.PORTAL), True
+    except (IntegrityError, ValidationError):
+        # IntegrityError: the other insert committed while ours waited on the index;
+        # ValidationError: it committed before full_clean() looked. Anything else re-raises.
+        candidate = _known_candidate(email)
+        if candidate is None:
+            raise
+        return candidate, False
 
 
 def _clean_person(first_name: str, last_name: str, email: str, phone: str) -> dict[str, str]:
@@ -160,6 +192,11 @@ def _clean_person(first_name: str, last_name: str, email: str, phone: str) -> di
         errors["email"] = _("Fill in a valid e-mail address, like naam@voorbeeld.nl.")
     if len(phone) > 30:
         errors["phone"] = _("A phone number can be at most 30 characters.")
+    else:
+        try:
+            validate_phone(phone)
+        except ValidationError as error:
+            errors["phone"] = error.messages[0]
     if errors:
         raise ValidationError(errors)
     return {"first_name": first_name, "last_name": last_name, "email": email, "phone": phone}
@@ -194,12 +231,17 @@ def register_for_meetup(meetup_id: int, *, first_name: str, last_name: str, emai
         registration.cancelled_at = registration.confirmed_at = None
     registration.status = Registration.Status.PENDING
     registration.source = Registration.Source.PORTAL
+    registration.email_key = email_key(person["email"])
     registration.needs, registration.needs_note = chosen_needs, needs_note.strip()
     registration.interests = interests.strip()
     try:
         with transaction.atomic():
             registration.save()
-    except IntegrityError as error:  # the same person, twice at the same moment
+    except IntegrityError as error:
+        # The same address, twice at the same moment (registration_once or
+        # registration_portal_email_once): the whole registration rolls back, and the visitor
+        # gets the answer of a repeated registration, which the portal shows exactly like a
+        # new one ("check your e-mail"), so it reveals nothing.
         raise _already_registered() from error
     notify("registration_confirm_request", registration.pk,
            f"registration_confirm_request:{registration.pk}:{registration.link_key}")

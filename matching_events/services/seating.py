@@ -21,6 +21,7 @@ from werktop.pdf import html_to_pdf
 
 from ..matching import candidate_rows, fit_for_employer, fit_matrix, opportunities_by_employer
 from ..models import Meetup, MeetupEmployer, Opportunity, Registration, TableSeat
+from ..selectors import check_may_plan, names_shown, sees_all_names
 from ..tableplan import plan_rounds
 from .registrations import lock_meetup
 
@@ -58,8 +59,10 @@ def _check_plannable(meetup: Meetup) -> None:
 @transaction.atomic
 def make_table_plan(meetup_id: int, *, by) -> list[TableSeat]:
     """(Re)generate the whole plan from the current participants and their scores; replaces
-    the seats there were. The candidates nobody could seat are in `table_plan().unseated`."""
+    the seats there were. The candidates nobody could seat are in `table_plan().unseated`.
+    Only the organiser and coordinators (PermissionDenied otherwise)."""
     meetup = lock_meetup(meetup_id)
+    check_may_plan(by, meetup)
     _check_plannable(meetup)
     employers, candidates = participants(meetup)
     matrix = fit_matrix(employers, candidates, _open_opportunities(e.pk for e in employers))
@@ -79,8 +82,12 @@ def set_seat(meetup_id: int, *, round_no: int, employer_id: int, candidate_id: i
              by) -> None:
     """Put a candidate at an employer's table in one round (None: leave the table empty).
     Refused, with nothing changed, when the candidate already sits elsewhere that round,
-    already talks with this employer in another round, or does not take part."""
+    already talks with this employer in another round, or does not take part. Only the
+    organiser and coordinators, who see every name (PermissionDenied otherwise): a seat
+    moves or displaces other people's candidates, so a colleague may not seat even their
+    own; they ask the organiser."""
     meetup = lock_meetup(meetup_id)
+    check_may_plan(by, meetup)
     _check_plannable(meetup)
     if not 1 <= round_no <= meetup.rounds:
         raise ValidationError(_("Choose a round from 1 to %(rounds)s.")
@@ -123,9 +130,13 @@ def set_seat(meetup_id: int, *, round_no: int, employer_id: int, candidate_id: i
 
 @dataclass(frozen=True)
 class Table:
+    """One table in one round. `candidate` is None at an empty table and at a table whose
+    candidate the viewer may not see by name (`taken` then says someone sits there)."""
+
     employer: Employer
     candidate: Candidate | None
     score: int | None
+    taken: bool = False
 
 
 @dataclass(frozen=True)
@@ -148,6 +159,10 @@ class Schedule:
 
 @dataclass(frozen=True)
 class TablePlanView:
+    """The plan as one viewer may see it: `candidates`, `schedules` and `unseated` hold only
+    the candidates whose name the viewer may see; the others count in `candidate_count` and
+    `hidden_unseated` and sit at tables as `taken` without a name or number."""
+
     meetup: Meetup
     employers: list[Employer]
     candidates: list[Candidate]
@@ -155,17 +170,27 @@ class TablePlanView:
     schedules: list[Schedule]
     unseated: list[Candidate] = field(default_factory=list)
     has_plan: bool = False
+    candidate_count: int = 0
+    hidden_unseated: int = 0
+    may_plan: bool = False
 
     @property
     def round_numbers(self) -> list[int]:
         return [r.number for r in self.rounds]
 
+    @property
+    def shown_ids(self) -> list[int]:
+        """The candidates named on this plan (for the audit trail)."""
+        return [c.pk for c in self.candidates]
 
-def table_plan(meetup: Meetup) -> TablePlanView:
-    """Rounds × employers with the candidate at each table, and each candidate's schedule.
-    Three queries (participating employers, candidates, seats) whatever the size. Seats of
-    people who no longer take part (cancelled after the plan was made) are left out."""
+
+def table_plan(meetup: Meetup, *, viewer) -> TablePlanView:
+    """Rounds × employers with the candidate at each table, and each candidate's schedule,
+    as `viewer` may see them (`selectors.names_shown`). Four queries (participating
+    employers, candidates, seats, the viewer's portfolio) whatever the size. Seats of people
+    who no longer take part (cancelled after the plan was made) are left out."""
     employers, candidates = participants(meetup)
+    shown = names_shown(viewer, meetup, [c.pk for c in candidates])
     employer_by_id = {e.pk: e for e in employers}
     candidate_by_id = {c.pk: c for c in candidates}
     seats = {(s.round_no, s.employer_id): s for s in TableSeat.objects.filter(meetup=meetup)
@@ -177,20 +202,33 @@ def table_plan(meetup: Meetup) -> TablePlanView:
         tables = []
         for employer in employers:
             seat = seats.get((number, employer.pk))
-            candidate = candidate_by_id[seat.candidate_id] if seat else None
-            if candidate is not None:
-                where[(candidate.pk, number)] = employer
-            tables.append(Table(employer, candidate, seat.score if seat else None))
+            if seat is None:
+                tables.append(Table(employer, None, None))
+                continue
+            where[(seat.candidate_id, number)] = employer
+            if seat.candidate_id in shown:
+                tables.append(Table(employer, candidate_by_id[seat.candidate_id], seat.score,
+                                    taken=True))
+            else:
+                tables.append(Table(employer, None, None, taken=True))
         rounds.append(Round(number, tables))
-    schedules = [Schedule(c, [(n, where.get((c.pk, n))) for n in numbers]) for c in candidates]
+    seated = {candidate_id for candidate_id, _number in where}
+    visible = [c for c in candidates if c.pk in shown]
     return TablePlanView(
-        meetup=meetup, employers=employers, candidates=candidates, rounds=rounds,
-        schedules=schedules, has_plan=bool(seats),
-        unseated=[s.candidate for s in schedules if seats and s.conversations == 0])
+        meetup=meetup, employers=employers, candidates=visible, rounds=rounds,
+        schedules=[Schedule(c, [(n, where.get((c.pk, n))) for n in numbers])
+                   for c in visible],
+        has_plan=bool(seats), candidate_count=len(candidates),
+        unseated=[c for c in visible if seats and c.pk not in seated],
+        hidden_unseated=sum(1 for c in candidates
+                            if seats and c.pk not in seated and c.pk not in shown),
+        may_plan=sees_all_names(viewer, meetup) and meetup.status != Meetup.Status.CANCELLED)
 
 
-def table_plan_pdf(meetup: Meetup) -> bytes:
-    """The plan on paper (A4 landscape): the grid, then every candidate's schedule."""
+def table_plan_pdf(meetup: Meetup, *, viewer) -> tuple[bytes, TablePlanView]:
+    """The plan on paper (A4 landscape) as `viewer` may see it: the grid, then the schedule
+    of every candidate they may see by name. Returns the PDF and the plan it shows."""
+    plan = table_plan(meetup, viewer=viewer)
     html = render_to_string("matching_events/tableplan/pdf.html", {
-        "plan": table_plan(meetup), "printed_at": timezone.localtime()})
-    return html_to_pdf(html)
+        "plan": plan, "printed_at": timezone.localtime()})
+    return html_to_pdf(html), plan

@@ -4,13 +4,24 @@ The form is anonymous: anyone can type any company's KvK number. So an existing 
 data is never changed from here; only a new contact person (matched on e-mail address) and the
 opportunity are added, and a relationship manager is assigned when the employer has none.
 The opportunity waits for review; `post_opportunity` notifies the relationship manager.
+
+The contact person is added *unconfirmed* (also with a new employer: a KvK number is public,
+and someone could sign up a company they do not work for): they receive no invitation, no
+introduction and no portal account until the relationship manager confirms them
+(`relations.services.confirm_contact_person`, a button on the employer page; a next action in
+their "my day" asks for it). The visitor gets the same answer whether the KvK number was known
+or not: every field is validated the same way in both cases, and the thank-you page shows only
+what they typed.
 """
 
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role, group_name
@@ -55,8 +66,28 @@ def choose_relationship_manager(sector: str) -> User | None:
     return managers.order_by("employer_count", "pk").first()
 
 
+def _validate_like_a_new_employer(*, name: str, kvk_number: str, sector: str, postcode: str,
+                                  contact: dict[str, Any]) -> None:
+    """The errors a new employer would get, also for a known KvK number: a different answer
+    would tell the visitor which companies the municipality works with."""
+    errors: dict[str, list[str]] = {}
+    employer = Employer(name=name, kvk_number=kvk_number, sector=sector, postcode=postcode,
+                        status=Employer.Status.PROSPECT)
+    relations.normalise_employer(employer)
+    try:
+        employer.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        ContactPerson(**contact).full_clean(exclude=["employer"])
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+
+
 def _find_or_create_employer(*, name: str, kvk_number: str, sector: str, postcode: str,
-                             contact: dict[str, str]) -> tuple[Employer, bool]:
+                             contact: dict[str, Any]) -> tuple[Employer, bool]:
     existing = Employer.objects.select_for_update().filter(kvk_number=kvk_number).first()
     if existing is not None:
         return existing, False
@@ -70,7 +101,7 @@ def _find_or_create_employer(*, name: str, kvk_number: str, sector: str, postcod
         return Employer.objects.select_for_update().get(kvk_number=kvk_number), False
 
 
-def _add_contact_if_new(employer: Employer, contact: dict[str, str]) -> bool:
+def _add_contact_if_new(employer: Employer, contact: dict[str, Any]) -> bool:
     email = contact["email"].strip()
     if ContactPerson.objects.filter(employer=employer, email__iexact=email).exists():
         return False  # known: keep what the relationship manager has
@@ -90,10 +121,12 @@ def sign_up_employer(*, company_name: str, kvk_number: str, sector: str, postcod
     unknown = set(opportunity) - set(OPPORTUNITY_FIELDS)
     if unknown:
         raise ValueError(f"not allowed: {sorted(unknown)}")
-    contact = {"name": contact_name.strip(), "email": email.strip(), "phone": phone.strip()}
-    employer, created = _find_or_create_employer(
-        name=company_name.strip(), kvk_number=normalise_kvk(kvk_number), sector=sector,
-        postcode=postcode, contact=contact)
+    contact = {"name": contact_name.strip(), "email": email.strip(), "phone": phone.strip(),
+               "confirmed": False}
+    company = {"name": company_name.strip(), "kvk_number": normalise_kvk(kvk_number),
+               "sector": sector, "postcode": postcode}
+    _validate_like_a_new_employer(**company, contact=contact)
+    employer, created = _find_or_create_employer(**company, contact=contact)
     created_contact = created or _add_contact_if_new(employer, contact)
     if employer.owner_id is None:
         manager = choose_relationship_manager(employer.sector or sector)
@@ -102,5 +135,10 @@ def sign_up_employer(*, company_name: str, kvk_number: str, sector: str, postcod
                                                  owner=manager)
     posted = post_opportunity(employer.pk, by=None, sector=sector, postcode=postcode,
                               **opportunity)
+    if created_contact and employer.owner_id is not None:
+        relations.plan_next_action(
+            employer, owner=employer.owner, due_on=timezone.localdate(), by=None,
+            description=_("Check the new contact person from the website and confirm them "
+                          "on the employer page."))
     return SignUp(employer=employer, opportunity=posted, created_employer=created,
                   created_contact=created_contact)

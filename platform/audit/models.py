@@ -18,6 +18,8 @@ class AuditEntry(models.Model):
         LOGOUT = "logout", _("logged out")
         LOGIN_FAILED = "login_failed", _("failed login")
         DENIED = "denied", _("was refused")
+        # Asked for an object outside the user's reach (answered 404, as if it did not exist).
+        REFUSED = "refused", _("was refused access")
         ROLE_CHANGE = "role_change", _("role changed")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)

@@ -7,6 +7,7 @@ log line holds ids and roles only: no e-mail address (the entry's `actor_label`)
 address (the log has the network from `werktop.logging`), and no free-text detail where a
 person could have typed personal data (an erasure's reason)."""
 
+from collections.abc import Iterable
 from typing import Any
 
 import structlog
@@ -18,9 +19,20 @@ from .models import AuditEntry
 
 logger = get_logger("werktop.audit")
 
-RESULTS = {"login_failed": "failure", "denied": "denied"}
+RESULTS = {"login_failed": "failure", "denied": "denied", "refused": "refused"}
 # Details typed by a person, or holding a path: never in the log.
 DETAIL_NOT_LOGGED = frozenset({"erase", "denied"})
+
+
+# Object ids and details come from URLs too ("/api/v1/kandidaten/%00/"): PostgreSQL refuses
+# NUL characters in text, and the trail needs no control characters.
+UNPRINTABLE = dict.fromkeys(range(32), "\N{REPLACEMENT CHARACTER}")
+OBJECT_ID_LENGTH = 50
+BULK_CHUNK = 1000
+
+
+def _clean(value: object, length: int) -> str:
+    return str(value).translate(UNPRINTABLE)[:length]
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -35,7 +47,8 @@ def emit(action: str, object_type: str, object_id: object = "", *, actor=None,
     audit table)."""
     fields: dict[str, Any] = {
         "action": action,
-        "object": {"type": object_type, "id": str(object_id) if object_id != "" else None},
+        "object": {"type": object_type,
+                   "id": _clean(object_id, OBJECT_ID_LENGTH) if object_id != "" else None},
         "result": RESULTS.get(action, "ok"),
     }
     if actor is not None and getattr(actor, "is_authenticated", False):
@@ -45,7 +58,7 @@ def emit(action: str, object_type: str, object_id: object = "", *, actor=None,
     else:  # the request's user if there is one (bound by werktop.logging), else nobody
         fields["actor"] = structlog.contextvars.get_contextvars().get("actor")
     if detail and action not in DETAIL_NOT_LOGGED:
-        fields["detail"] = detail[:200]
+        fields["detail"] = _clean(detail, 200)
     logger.info("audit", **fields)
 
 
@@ -59,9 +72,29 @@ def record(action: str, object_type: str, object_id: object = "", *, actor=None,
         actor_label=getattr(actor, "email", "") or "",
         action=action,
         object_type=object_type,
-        object_id=str(object_id),
+        object_id=_clean(object_id, OBJECT_ID_LENGTH),
         origin=client_ip(request),
-        detail=detail[:200],
+        detail=_clean(detail, 200),
     )
     emit(action, object_type, object_id, actor=actor, request=request, detail=detail)
     return entry
+
+
+def record_many(action: str, object_type: str, object_ids: Iterable[object], *,
+                request: HttpRequest | None = None, actor=None, detail: str = "") -> int:
+    """One entry per object (a list page of the API, the rows of an export), so the question
+    "who saw candidate 123?" is one search on type and number, whatever the way it was seen.
+    Written in bulk; one log line with the count. Returns the number of entries."""
+    if actor is None and request is not None and request.user.is_authenticated:
+        actor = request.user
+    authenticated = actor is not None and actor.is_authenticated
+    base = {"actor": actor if authenticated else None,
+            "actor_label": getattr(actor, "email", "") or "", "action": action,
+            "object_type": object_type, "origin": client_ip(request),
+            "detail": _clean(detail, 200)}
+    entries = [AuditEntry(object_id=_clean(object_id, OBJECT_ID_LENGTH), **base)
+               for object_id in object_ids]
+    AuditEntry.objects.bulk_create(entries, batch_size=BULK_CHUNK)
+    emit(action, object_type, "", actor=actor, request=request,
+         detail=f"{len(entries)} x {detail}".strip())
+    return len(entries)

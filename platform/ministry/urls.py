@@ -2,9 +2,12 @@
 
 from django.urls import path
 
-from . import views
+from . import (
+    converters,  # noqa: F401 (registers <cbs:>)
+    views,
+)
 
 app_name = "ministry"
 urlpatterns = [
-    path("gemeente/<str:cbs_code>/", views.municipality_history, name="municipality"),
+    path("gemeente/<cbs:cbs_code>/", views.municipality_history, name="municipality"),
 ]

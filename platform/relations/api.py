@@ -1,11 +1,16 @@
 """Read-only JSON API of the workspace. The same portfolio rules as the screens: querysets
-come from `relations.selectors`, and every candidate read is in the audit log."""
+come from `relations.selectors`, and every candidate read is in the audit log: a list page
+writes one "view" entry per candidate it shows (detail "api-lijst"), so "who saw candidate
+123?" is one search on type and number however the file was seen; a number outside the
+user's portfolio is a 404 and a "refused" entry (`relations.access`)."""
 
+from django.http import Http404
 from rest_framework import permissions, serializers, viewsets
+from rest_framework.response import Response
 
-from audit.services import record
+from audit.services import record, record_many
 
-from . import selectors
+from . import access, selectors
 from .models import Candidate, ContactPerson, Employer
 
 
@@ -45,7 +50,24 @@ class CandidateSerializer(serializers.ModelSerializer):
                   "client_reference", "version", "updated_at"]
 
 
-class EmployerViewSet(viewsets.ReadOnlyModelViewSet):
+class RecordsRefusals:
+    """A detail lookup that finds nothing is a 404 and a "refused" audit entry."""
+
+    audit_object_type = ""
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            pk = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")
+            access.record_refusal(self.request, self.audit_object_type, pk,
+                                  exists=access.object_exists(self.get_queryset().model, pk),
+                                  detail="api")
+            raise
+
+
+class EmployerViewSet(RecordsRefusals, viewsets.ReadOnlyModelViewSet):
+    audit_object_type = "employer"
     serializer_class = EmployerSerializer
     permission_classes = [WorksInWorkspace]
 
@@ -53,7 +75,8 @@ class EmployerViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.visible_employers(self.request.user).prefetch_related("contacts")
 
 
-class CandidateViewSet(viewsets.ReadOnlyModelViewSet):
+class CandidateViewSet(RecordsRefusals, viewsets.ReadOnlyModelViewSet):
+    audit_object_type = "candidate"
     serializer_class = CandidateSerializer
     permission_classes = [WorksInWorkspace]
 
@@ -66,6 +89,10 @@ class CandidateViewSet(viewsets.ReadOnlyModelViewSet):
         return response
 
     def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        record("view", "candidate_list", "", request=request, detail="api")
-        return response
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        shown = list(page if page is not None else queryset)
+        data = self.get_serializer(shown, many=True).data
+        record_many("view", "candidate", [candidate.pk for candidate in shown],
+                    request=request, detail="api-lijst")
+        return self.get_paginated_response(data) if page is not None else Response(data)

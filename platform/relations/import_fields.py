@@ -18,7 +18,7 @@ from openpyxl.utils.datetime import from_excel
 
 from .models import Candidate, Employer
 from .reference import LADDER_CHOICES, SBI_CHOICES
-from .validators import normalise_kvk, normalise_postcode
+from .validators import normalise_kvk, normalise_postcode, validate_client_reference
 
 YES = {"ja", "j", "yes", "y", "true", "waar", "1", "x", "wel"}
 NO = {"nee", "n", "no", "false", "onwaar", "0", "geen", "niet"}
@@ -38,7 +38,8 @@ DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d")
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # text, kvk, postcode, url, int, bool, date, choice, sector, ladder, owner
+    kind: str  # text, kvk, postcode, url, int, bool, date, choice, sector, ladder, owner,
+    # client_reference
     synonyms: tuple[str, ...] = ()
     label_text: Promise | None = None  # defaults to the model field's verbose name
     required: bool = False
@@ -116,9 +117,9 @@ CANDIDATE_COLUMNS = [
                                        "inhetprogrammasinds", "programmestart", "startdate")),
     Column("ladder_rung", "ladder", ("participatieladder", "trede", "ladder", "laddertrede",
                                      "ladderrung", "rung")),
-    Column("client_reference", "text", ("klantnummer", "clientnummer", "clientnr", "klantnr",
-                                        "registratienummer", "dossiernummer",
-                                        "clientreference", "clientnumber", "reference")),
+    Column("client_reference", "client_reference", (
+        "klantnummer", "clientnummer", "clientnr", "klantnr", "registratienummer",
+        "dossiernummer", "clientreference", "clientnumber", "reference")),
     Column("owner", "owner", OWNER, gettext_lazy("relationship manager (e-mail address)")),
 ]
 
@@ -269,6 +270,14 @@ class Parser:
         if isinstance(value, int | float) and not isinstance(value, bool):
             return cell_text(value).zfill(8)  # Excel drops leading zeros
         return normalise_kvk(cell_text(value))
+
+    def _client_reference(self, column: Column, value: Any) -> str:
+        """A number cell has lost its leading zeros: 12345672 may be BSN 012345672. Checked
+        as it was typed too, by the model's own validator."""
+        text = cell_text(value)
+        if isinstance(value, int | float) and not isinstance(value, bool) and len(text) < 9:
+            validate_client_reference(text.zfill(9))
+        return text
 
     def _postcode(self, column: Column, value: Any) -> str:
         return normalise_postcode(cell_text(value))

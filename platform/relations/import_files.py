@@ -2,12 +2,21 @@
 
 Everything that can go wrong with the file as a whole raises `ImportFileError` with a message
 for the person who uploaded it; nothing here touches the database.
+
+Limits, so one upload cannot exhaust a process: 10 MB on the wire; an .xlsx (a zip) is judged
+by its table of contents before anything is unpacked (members, their sizes and compression
+ratio; Python's zipfile never unpacks more than a member's declared size); at most
+MAX_COLUMNS filled columns and MAX_ROWS rows, counted while the rows stream in. The web
+request reads only the start of a file (`sniff_table`: the header and a few rows, at most
+SNIFF_BYTES of a CSV); reading and checking every row is the Celery task's work.
 """
 
 import codecs
 import csv
 import io
 import logging
+import struct
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
@@ -18,6 +27,19 @@ logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
+# Our own templates have 11-13 columns; a register exported from another system maybe 60.
+# Beyond this the mapping page (a select per field listing every column) gets unusable.
+MAX_COLUMNS = 200
+# What the web request reads of a CSV: the header and the first rows, never the whole file.
+SNIFF_BYTES = 256 * 1024
+# An .xlsx is a zip. A 10 MB workbook of real data unpacks to some 50-100 MB (sheet XML
+# compresses 5-15 times); a zip bomb unpacks a few hundred KB to gigabytes.
+MAX_XLSX_MEMBERS = 1000
+MAX_XLSX_MEMBER_BYTES = 100 * 1024 * 1024
+MAX_XLSX_TOTAL_BYTES = 150 * 1024 * 1024
+MAX_XLSX_RATIO = 100  # uncompressed / compressed, for members over RATIO_FROM_BYTES
+RATIO_FROM_BYTES = 1024 * 1024
+MAX_XLSX_DIRECTORY_BYTES = 1024 * 1024  # the zip's table of contents itself
 EXTENSIONS = (".csv", ".xlsx")
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary Excel format (.xls)
@@ -89,8 +111,75 @@ def read_table(filename: str, data: bytes, *, max_rows: int | None = None) -> Ta
     if extension == ".csv":
         rows = _csv_rows(data)
     else:
+        check_xlsx_archive(data)
         rows = _xlsx_rows(data)
     return _table(rows, max_rows)
+
+
+def sniff_table(filename: str, data: bytes, *, max_rows: int = 1) -> Table:
+    """What the web request may read: the header and the first `max_rows` rows, from at most
+    SNIFF_BYTES of a CSV (cut after a whole line) or a streamed .xlsx whose zip passed the
+    checks. A CSV whose header does not fit in SNIFF_BYTES has far too many columns."""
+    extension = check_file(filename, data)
+    if extension == ".xlsx":
+        check_xlsx_archive(data)
+        return _table(_xlsx_rows(data), max_rows)
+    if len(data) > SNIFF_BYTES:
+        cut = data.rfind(b"\n", 0, SNIFF_BYTES)  # never inside a UTF-8 character
+        if cut < 0:
+            raise ImportFileError(too_many_columns_message())
+        data = data[:cut + 1]
+    return _table(_csv_rows(data), max_rows)
+
+
+def too_many_columns_message() -> str:
+    return _("The file has more than %(max)s columns. Keep only the columns you want to "
+             "import and try again.") % {"max": MAX_COLUMNS}
+
+
+def xlsx_too_big_message() -> str:
+    return _("This Excel file holds much more data than a normal list, once it is unpacked. "
+             "We did not open it. Save the list again as 'CSV UTF-8', or copy the rows into "
+             "a new Excel workbook, and try again.")
+
+
+def _directory_of(data: bytes) -> tuple[int, int]:
+    """(entries, size in bytes) of the zip's table of contents, from its end record, read
+    before zipfile builds an object for every entry."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if end < 0 or len(data) < end + 22:
+        raise ImportFileError(_("This Excel file could not be read. Open it in Excel, save "
+                                "it again as an Excel workbook (.xlsx) and try again."))
+    entries, size = struct.unpack("<HI", data[end + 10:end + 16])
+    return entries, size
+
+
+def check_xlsx_archive(data: bytes) -> None:
+    """Refuse an .xlsx whose zip would unpack to too much, judged by its table of contents
+    only: nothing is decompressed here."""
+    entries, directory = _directory_of(data)
+    if entries > MAX_XLSX_MEMBERS or directory > MAX_XLSX_DIRECTORY_BYTES:
+        raise ImportFileError(xlsx_too_big_message())
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        logger.info("unreadable xlsx upload: not a zip")
+        raise ImportFileError(_("This Excel file could not be read. Open it in Excel, save "
+                                "it again as an Excel workbook (.xlsx) and try again.")
+                              ) from None
+    if len(members) > MAX_XLSX_MEMBERS:
+        raise ImportFileError(xlsx_too_big_message())
+    total = 0
+    for member in members:
+        total += member.file_size
+        ratio = member.file_size / max(member.compress_size, 1)
+        if (member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+                or member.file_size > MAX_XLSX_MEMBER_BYTES
+                or total > MAX_XLSX_TOTAL_BYTES
+                or (member.file_size > RATIO_FROM_BYTES and ratio > MAX_XLSX_RATIO)):
+            logger.info("xlsx upload refused: %s bytes unpacked, ratio %.0f",
+                        member.file_size, ratio)
+            raise ImportFileError(xlsx_too_big_message())
 
 
 def _csv_rows(data: bytes):
@@ -152,11 +241,22 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _width(cells: list[Any]) -> int:
+    """The number of columns up to the last filled cell (Excel pads rows with empty ones)."""
+    width = len(cells)
+    while width and _blank(cells[width - 1]):
+        width -= 1
+    return width
+
+
 def _table(rows, max_rows: int | None) -> Table:
     table: Table | None = None
     for number, cells in enumerate(rows, start=1):
-        if all(_blank(value) for value in cells):
+        width = _width(cells)
+        if not width:
             continue
+        if width > MAX_COLUMNS:
+            raise ImportFileError(too_many_columns_message())
         if table is None:
             headers = ["" if _blank(v) else str(v).strip().lstrip("\ufeff") for v in cells]
             while headers and not headers[-1]:

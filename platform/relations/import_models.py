@@ -1,8 +1,8 @@
 """Models of the import wizard (imported by relations.models).
 
 One `ImportJob` per uploaded spreadsheet. It lives in the municipality's schema; the file is
-stored by the tenant-aware storage under the municipality's own media folder, in "private/",
-which is never served. The file is removed once the import is done.
+stored in the municipality's private storage (werktop.files), outside the public media folder,
+under an unguessable name. The file is removed once the import is done.
 """
 
 from datetime import timedelta
@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from werktop.files import UnguessableName, get_private_storage
 
 # A task that has not finished after this long is gone (its worker died for good); acks_late
 # normally redelivers it long before.
@@ -35,7 +37,8 @@ class ImportJob(models.Model):
     BUSY = (Status.VALIDATING, Status.IMPORTING)
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    file = models.FileField(_("file"), upload_to="private/imports/", blank=True)
+    file = models.FileField(_("file"), upload_to=UnguessableName("imports"),
+                            storage=get_private_storage, blank=True)
     original_filename = models.CharField(_("file name"), max_length=255)
     # {platform field name: column index (0-based)}; fields that are not imported are absent.
     mapping = models.JSONField(_("column mapping"), default=dict, blank=True)

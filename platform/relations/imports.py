@@ -1,7 +1,9 @@
 """The import wizard's services: upload, column mapping, checking and importing.
 
-- `read_upload` reads an uploaded CSV/XLSX (or says in plain language why it cannot).
-- `create_job` stores the file (tenant storage, "private/") with a guessed column mapping.
+- `read_upload` checks an uploaded CSV/XLSX and reads its header (or says in plain language
+  why it cannot). It runs in the web request, so it reads only a bounded start of the file
+  (`import_files.sniff_table`); every row is read by the task.
+- `create_job` stores the file (private storage) with a guessed column mapping.
 - `validate_job` checks every row (run by the `relations.validate_import` task).
 - `import_job` imports all rows or none, inside the caller's transaction (run by the
   `relations.run_import` task, which holds the job row locked). Existing records are matched
@@ -30,12 +32,14 @@ from .import_candidates import CandidateImport
 from .import_employers import EmployerImport
 from .import_fields import columns_for, guess_mapping, labels_for
 from .import_files import (
+    MAX_ROWS,
     MAX_UPLOAD_BYTES,
     ImportFileError,
     Table,
     column_name,
     extension_of,
     read_table,
+    sniff_table,
     too_large_message,
 )
 from .import_models import ImportJob
@@ -57,11 +61,21 @@ __all__ = ["ImportFileError", "create_job", "import_job", "progress", "read_uplo
 # --- upload and mapping --------------------------------------------------------------------
 
 def read_upload(uploaded: UploadedFile) -> tuple[bytes, Table]:
-    """The bytes and the sheet of an uploaded file; ImportFileError when it is unusable."""
+    """The bytes of an uploaded file and its header with the first row; ImportFileError when
+    it is unusable. Bounded work: the rows are counted and checked by the task."""
     if uploaded.size and uploaded.size > MAX_UPLOAD_BYTES:
         raise ImportFileError(too_large_message())
     data = uploaded.read(MAX_UPLOAD_BYTES + 1)
-    return data, read_table(uploaded.name or "", data)
+    return data, sniff_table(uploaded.name or "", data)
+
+
+def estimate_rows(filename: str, data: bytes, table: Table) -> int:
+    """A quick count for the progress bar until the task has counted (a CSV's lines after
+    the header, without parsing them; 0 for a workbook)."""
+    if extension_of(filename) != ".csv":
+        return 0
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    return max(0, min(lines - table.header_row, MAX_ROWS))
 
 
 def create_job(*, user, kind: str, filename: str, data: bytes, table: Table,
@@ -69,23 +83,34 @@ def create_job(*, user, kind: str, filename: str, data: bytes, table: Table,
     """Store the upload as a new job with a guessed column mapping. The stored file gets a
     random name: the original name may contain personal data and stays in the database."""
     job = ImportJob(kind=kind, original_filename=PurePath(filename).name[:255],
-                    mapping=guess_mapping(kind, table.headers), total_rows=len(table.rows),
+                    mapping=guess_mapping(kind, table.headers),
+                    total_rows=estimate_rows(filename, data, table),  # the task counts
                     created_by=user, language=(language or "nl")[:10])
     job.file.save(f"{uuid4().hex}{extension_of(filename)}", ContentFile(data), save=False)
     job.save()
     return job
 
 
-def load_table(job: ImportJob, *, max_rows: int | None = None) -> Table:
+def _stored_bytes(job: ImportJob) -> bytes:
     if not job.file:
         raise ImportFileError(_("The uploaded file is no longer available. Upload it again."))
     try:
         with job.file.open("rb") as handle:
-            data = handle.read()
+            return handle.read(MAX_UPLOAD_BYTES + 1)
     except OSError:
         raise ImportFileError(
             _("The uploaded file is no longer available. Upload it again.")) from None
-    return read_table(job.file.name, data, max_rows=max_rows)
+
+
+def load_table(job: ImportJob, *, max_rows: int | None = None) -> Table:
+    """Every row of the stored file (for the tasks: never call this in a web request)."""
+    return read_table(job.file.name, _stored_bytes(job), max_rows=max_rows)
+
+
+def load_start(job: ImportJob, *, max_rows: int = 0) -> Table:
+    """The header and the first `max_rows` rows of the stored file: bounded work, for the
+    mapping and preview pages."""
+    return sniff_table(job.file.name, _stored_bytes(job), max_rows=max_rows)
 
 
 def column_choices(headers: list[str]) -> list[tuple[str, str]]:
@@ -115,7 +140,7 @@ def preview(job: ImportJob, limit: int = PREVIEW_ROWS) -> tuple[list[str], list[
     labels = labels_for(job.kind)
     names = [c.name for c in columns_for(job.kind) if c.name in job.mapping]
     try:
-        table = load_table(job, max_rows=limit)
+        table = load_start(job, max_rows=limit)
     except ImportFileError:
         return [labels[name] for name in names], []
     rows = []
@@ -218,6 +243,9 @@ def _check(job: ImportJob) -> tuple[list[dict[str, Any]], int, int | None]:
         return _missing_columns_error(job), 0, job.total_rows
     try:
         table = load_table(job)
+        # The upload only sniffed the header: now the progress bar learns the row count.
+        ImportJob.objects.filter(pk=job.pk).update(total_rows=len(table.rows))
+        job.total_rows = len(table.rows)
         importer = _importer(job, lock=False)
         importer.check(table)
     except ImportFileError as error:

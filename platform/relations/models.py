@@ -9,13 +9,17 @@ from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Upper
+from django.db.models.functions import Lower, Trim, Upper
 from django.utils.translation import gettext_lazy as _
+
+from werktop.files import UnguessableName, get_private_storage
 
 from .reference import LADDER_CHOICES, SBI_CHOICES, ZRM_DOMAIN_CHOICES, ZRM_LEVEL_CHOICES
 from .validators import (
+    validate_client_reference,
     validate_kvk_number,
     validate_not_in_future,
+    validate_phone,
     validate_postcode,
     validate_year_of_birth,
 )
@@ -91,12 +95,27 @@ class Employer(Versioned):
         return self.name
 
 
+class ContactPersonQuerySet(models.QuerySet):
+    def confirmed(self) -> "ContactPersonQuerySet":
+        return self.filter(confirmed=True)
+
+
 class ContactPerson(models.Model):
+    """Someone to talk to at an employer. `confirmed`: added by staff, or checked by the
+    employer's relationship manager (`relations.services.confirm_contact_person`). A contact
+    left on the public "Doe mee als ondernemer" form is unconfirmed: anyone can type any
+    company's KvK number, so until someone checks, they receive nothing and see nothing
+    (`relations.services.confirmed_contacts` is the one way to pick a contact to write to)."""
+
     employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(_("name"), max_length=200)
     role = models.CharField(_("role"), max_length=100, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
-    phone = models.CharField(_("phone number"), max_length=30, blank=True)
+    phone = models.CharField(_("phone number"), max_length=30, blank=True,
+                             validators=[validate_phone])
+    confirmed = models.BooleanField(_("confirmed"), default=True, db_default=True)
+
+    objects = ContactPersonQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("contact person")
@@ -125,10 +144,15 @@ class Candidate(Versioned):
         PAUSED = "paused", _("paused")
         CLOSED = "closed", _("closed")
 
+    class Source(models.TextChoices):
+        STAFF = "staff", _("entered by staff")
+        PORTAL = "portal", _("registered on the portal")
+
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     email = models.EmailField(_("e-mail address"), blank=True)
-    phone = models.CharField(_("phone number"), max_length=30, blank=True)
+    phone = models.CharField(_("phone number"), max_length=30, blank=True,
+                             validators=[validate_phone])
     year_of_birth = models.PositiveSmallIntegerField(
         _("year of birth"), null=True, blank=True, validators=[validate_year_of_birth])
     postcode = models.CharField(
@@ -148,7 +172,8 @@ class Candidate(Versioned):
         _("talents and strengths"), blank=True,
         help_text=_("What is this person good at? Start with strengths."))
     interests = models.TextField(_("interests"), blank=True)
-    cv = models.FileField(_("CV (optional)"), upload_to="private/cv/", blank=True)
+    cv = models.FileField(_("CV (optional)"), upload_to=UnguessableName("cv"),
+                          storage=get_private_storage, blank=True)
     preferred_sectors = ArrayField(
         models.CharField(max_length=1, choices=SBI_CHOICES), default=list, blank=True,
         verbose_name=_("preferred sectors"))
@@ -166,8 +191,14 @@ class Candidate(Versioned):
         _("participation ladder"), choices=LADDER_CHOICES, null=True, blank=True)
     client_reference = models.CharField(
         _("client number of the municipality"), max_length=50, blank=True,
+        validators=[validate_client_reference],
         help_text=_("Optional. Never a citizen service number (BSN)."))
     closed_at = models.DateTimeField(_("closed on"), null=True, blank=True, editable=False)
+    # Who made the file. Staff may keep several people at one address (or none); a visitor
+    # of the portal gets one file per address (candidate_portal_email_unique). Rows from
+    # before this column are "staff", so old duplicates never block the migration.
+    source = models.CharField(_("made by"), max_length=10, choices=Source.choices,
+                              default=Source.STAFF, db_default=Source.STAFF, editable=False)
 
     class Meta:
         verbose_name = _("candidate")
@@ -185,6 +216,12 @@ class Candidate(Versioned):
                 fields=["client_reference"], condition=~Q(client_reference=""),
                 name="candidate_client_reference_unique",
                 violation_error_message=_("Another candidate has this client number.")),
+            # Double submits of the portal's forms end here, whatever the timing.
+            models.UniqueConstraint(
+                Lower(Trim("email")), condition=Q(source="portal") & ~Q(status="closed"),
+                name="candidate_portal_email_unique",
+                violation_error_message=_(
+                    "Someone who registered on the portal already has this e-mail address.")),
         ]
 
     def __str__(self) -> str:

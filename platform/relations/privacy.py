@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from audit.services import record
 from tenants.models import Municipality
+from werktop.files import private_storage, stored_names
 
 from .models import Candidate
 
@@ -87,11 +88,35 @@ def delete_expired_candidate_files() -> int:
     return erased
 
 
+# An upload whose transaction never committed (a crash, a failed save) leaves a file no row
+# names; after this long nobody can still be committing it.
+ORPHAN_AFTER = timedelta(hours=1)
+
+
+def delete_orphaned_files() -> int:
+    """Delete private files (CVs, import spreadsheets) that no row refers to any more: earlier
+    versions, uploads of a failed save. Returns how many. Part of the daily retention run."""
+    from .import_models import ImportJob
+
+    referenced = {
+        "cv": set(Candidate.objects.exclude(cv="").values_list("cv", flat=True)),
+        "imports": set(ImportJob.objects.exclude(file="").values_list("file", flat=True)),
+    }
+    removed = 0
+    for folder, names in referenced.items():
+        for name in stored_names(folder, older_than=ORPHAN_AFTER):
+            if name not in names:
+                private_storage.delete(name)
+                removed += 1
+    return removed
+
+
 ABANDONED_IMPORT_DAYS = 7
 
 
 def delete_abandoned_import_files() -> int:
-    """Spreadsheets of imports nobody finished are personal data too: gone after a week."""
+    """Spreadsheets of imports nobody finished are personal data too: gone after a week; so are
+    private files no row refers to. Returns how many files were deleted."""
     from .import_models import ImportJob
     from .imports import discard_file
 
@@ -99,4 +124,4 @@ def delete_abandoned_import_files() -> int:
     jobs = list(ImportJob.objects.filter(created_at__lt=cutoff).exclude(file=""))
     for job in jobs:
         discard_file(job)
-    return len(jobs)
+    return len(jobs) + delete_orphaned_files()

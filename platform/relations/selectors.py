@@ -5,6 +5,7 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from .import_models import ImportJob
 from .models import Candidate, ContactMoment, Employer, NextAction, ZrmAssessment, ZrmScore
 from .reference import ZRM_DOMAIN_CHOICES
 from .rules import is_coordinator
@@ -26,6 +27,21 @@ def visible_employers(user) -> QuerySet[Employer]:
     if not user.is_authenticated or not user.has_perm("accounts.access_workspace"):
         return Employer.objects.none()
     return Employer.objects.all()
+
+
+def visible_next_actions(user) -> QuerySet[NextAction]:
+    """Actions on relations the user may see (an employer's: everyone in the workspace; a
+    candidate's: the portfolio rule)."""
+    return NextAction.objects.filter(
+        Q(employer__in=visible_employers(user)) | Q(candidate__in=visible_candidates(user)))
+
+
+def visible_import_jobs(user) -> QuerySet[ImportJob]:
+    """A job is visible to the person who uploaded it and to coordinators."""
+    jobs = ImportJob.objects.select_related("created_by")
+    if not user.is_authenticated or not user.has_perm("relations.import"):
+        return jobs.none()
+    return jobs if is_coordinator(user) else jobs.filter(created_by_id=user.pk)
 
 
 def timeline(relation: Employer | Candidate) -> QuerySet[ContactMoment]:

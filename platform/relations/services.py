@@ -10,10 +10,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record
+from werktop.files import delete_after_commit
 
 from .models import (
     Candidate,
@@ -141,8 +143,27 @@ def _refresh_employer_search(employer: Employer) -> None:
     Employer.objects.filter(pk=employer.pk).update(search_text=_employer_search(employer))
 
 
+def confirmed_contacts(employer: Employer | int) -> QuerySet[ContactPerson]:
+    """The contact persons of an employer who may be written to or shown to others (meetup
+    invitations, introductions, portal accounts): never an unconfirmed one from the public
+    form. Oldest first."""
+    return ContactPerson.objects.confirmed().filter(employer=employer).order_by("pk")
+
+
 @transaction.atomic
-def add_contact_person(employer: Employer, **fields: str) -> ContactPerson:
+def confirm_contact_person(person_id: int, *, by) -> ContactPerson:
+    """The employer's relationship manager (or a colleague) checked that this person works
+    there: from now on they receive invitations and introductions. Twice changes nothing."""
+    person = ContactPerson.objects.select_for_update().get(pk=person_id)
+    if not person.confirmed:
+        person.confirmed = True
+        person.save(update_fields=["confirmed"])
+    return person
+
+
+@transaction.atomic
+def add_contact_person(employer: Employer, **fields: Any) -> ContactPerson:
+    """Staff add a contact (confirmed); the public form passes `confirmed=False`."""
     person = ContactPerson(employer=employer, **fields)
     person.full_clean()
     person.save()
@@ -177,12 +198,16 @@ def update_candidate(candidate_id: int, *, by, expected_version: int | None,
                      **changes: Any) -> Candidate:
     candidate = _locked_current(Candidate, candidate_id, expected_version)
     previous_status, previous_rung = candidate.status, candidate.ladder_rung
+    previous_cv = candidate.cv.name
     _apply(candidate, changes)
     _clean_candidate(candidate)
     set_closed_at(candidate, previous_status)
     candidate.search_text = candidate_search_text(candidate)
     candidate.version += 1
     candidate.save()
+    if previous_cv and candidate.cv.name != previous_cv:
+        # A replaced or removed CV leaves nothing behind (no earlier versions on disk).
+        delete_after_commit(Candidate(cv=previous_cv).cv)
     if candidate.ladder_rung and candidate.ladder_rung != previous_rung:
         LadderStep.objects.create(candidate=candidate, rung=candidate.ladder_rung,
                                   on=timezone.localdate(), recorded_by=by)

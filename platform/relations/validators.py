@@ -1,4 +1,6 @@
-"""Dutch formats: KvK numbers and postcodes. Messages in plain language."""
+"""Dutch formats: KvK numbers, postcodes, phone numbers and client numbers. The one module of
+input validators: model fields, forms, the import wizard (through the models' `full_clean`)
+and the services all use these. Messages in plain language."""
 
 import re
 from datetime import datetime
@@ -17,9 +19,48 @@ def normalise_kvk(value: str) -> str:
 
 
 def validate_kvk_number(value: str) -> None:
-    if not re.fullmatch(r"[0-9]{8}", normalise_kvk(value)):
+    """8 digits (spaces and dots allowed), never 00000000: the KvK hands out no such number."""
+    number = normalise_kvk(value)
+    if not re.fullmatch(r"[0-9]{8}", number) or number == "00000000":
         raise ValidationError(
             _("A KvK number has exactly 8 digits, for example 27312152."), code="kvk")
+
+
+PHONE_CHARACTERS = re.compile(r"\+?[0-9 ()\-]+")
+PHONE_MIN_DIGITS, PHONE_MAX_DIGITS = 8, 15  # 14 079 and 112 are not a person's number; E.164
+PHONE_MAX_LENGTH = 30
+
+
+def validate_phone(value: str) -> None:
+    """Digits, spaces, hyphens and brackets, an optional + in front: +31 6 12345678,
+    06-12345678, 010 123 45 67, (010) 123 4567. Between 8 and 15 digits."""
+    text = (value or "").strip()
+    if not text:
+        return
+    digits = sum(ch in "0123456789" for ch in text)
+    if (len(text) > PHONE_MAX_LENGTH or not PHONE_CHARACTERS.fullmatch(text)
+            or not PHONE_MIN_DIGITS <= digits <= PHONE_MAX_DIGITS):
+        raise ValidationError(
+            _("Enter a phone number with digits only, for example 06-12345678 or "
+              "+31 6 12345678."), code="phone")
+
+
+def passes_eleven_test(digits: str) -> bool:
+    """The 11-proof of the citizen service number (BSN): 9 digits, weights 9 down to 2 and
+    -1 for the last; the sum is a multiple of 11."""
+    if not re.fullmatch(r"[0-9]{9}", digits):
+        return False
+    weights = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+    return sum(int(d) * w for d, w in zip(digits, weights, strict=True)) % 11 == 0
+
+
+def validate_client_reference(value: str) -> None:
+    """The platform stores no BSN: a client number that could be one (9 digits, perhaps
+    written with spaces, dots or hyphens, passing the 11-proof) is refused."""
+    if passes_eleven_test(re.sub(r"[\s.\-]", "", value or "")):
+        raise ValidationError(
+            _("This looks like a citizen service number (BSN). Do not enter a BSN here. Use "
+              "the client number of the municipality."), code="bsn")
 
 
 def normalise_postcode(value: str) -> str:

@@ -10,10 +10,10 @@ from django.views.decorators.http import require_POST
 
 from alerts.selectors import open_signals
 
-from . import exports, selectors, services
+from . import access, exports, selectors, services
 from .filters import EmployerFilter
 from .forms import ContactMomentForm, ContactPersonForm, DoneForm, EmployerForm, NextActionForm
-from .models import Candidate, ContactPerson, Employer, NextAction
+from .models import Candidate, ContactPerson, Employer
 from .view_helpers import (
     paginate,
     query_without_page,
@@ -118,8 +118,9 @@ def contact_person_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _relation_or_404(request: HttpRequest, kind: str, pk: int) -> Employer | Candidate:
     if kind == "werkgevers":
-        return get_object_or_404(selectors.visible_employers(request.user), pk=pk)
-    return get_object_or_404(selectors.visible_candidates(request.user), pk=pk)
+        return access.visible_or_404(request, selectors.visible_employers(request.user), pk,
+                                     object_type="employer")
+    return access.candidate_or_404(request, pk)
 
 
 def _back_to(relation) -> HttpResponse:
@@ -162,10 +163,9 @@ def next_action_add(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @require_POST
 def next_action_done(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark done; logs a contact moment. Only for actions on relations the user may see."""
-    action = get_object_or_404(NextAction, pk=pk)
     # Checked through the relation: an unshared colleague's candidate is a 404, not a 403.
-    _relation_or_404(request, "werkgevers" if action.employer_id else "kandidaten",
-                     action.employer_id or action.candidate_id)
+    action = access.visible_or_404(request, selectors.visible_next_actions(request.user), pk,
+                                   object_type="next_action")
     form = DoneForm(request.POST)
     form.is_valid()
     services.complete_next_action(action.pk, by=request.user,

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.services import record
+from werktop.files import private_file_response
 
-from . import exports, privacy, selectors, services
+from . import access, exports, privacy, selectors, services
 from .filters import CandidateFilter
 from .forms import CandidateForm, EraseForm, LadderForm, ShareForm, ZrmForm, workspace_users
 from .models import Candidate
@@ -30,8 +31,9 @@ LIST_COLUMNS = ("first_name", "last_name", "status", "ladder_rung", "hours_per_w
 
 
 def _candidate_or_404(request: HttpRequest, pk: int) -> Candidate:
-    """A candidate outside the user's portfolio does not exist for them (404, not 403)."""
-    return get_object_or_404(selectors.visible_candidates(request.user), pk=pk)
+    """A candidate outside the user's portfolio does not exist for them (404, not 403); the
+    attempt is in the audit trail as refused (`relations.access`)."""
+    return access.candidate_or_404(request, pk)
 
 
 @workspace_view
@@ -76,8 +78,7 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @workspace_view
 def candidate_detail(request: HttpRequest, pk: int, **forms) -> HttpResponse:
-    candidate = get_object_or_404(
-        selectors.visible_candidates(request.user).select_related("owner"), pk=pk)
+    candidate = access.candidate_or_404(request, pk, select_related=("owner",))
     record("view", "candidate", pk, request=request)
     assessments = selectors.zrm_history(candidate)
     return render(request, "relations/candidate_detail.html", {
@@ -147,8 +148,8 @@ def cv_download(request: HttpRequest, pk: int) -> FileResponse:
     if not candidate.cv:
         raise Http404
     record("view", "candidate", pk, request=request, detail="cv")
-    return FileResponse(candidate.cv.open("rb"), as_attachment=True,
-                        filename=f"cv-kandidaat-{candidate.pk}{_suffix(candidate.cv.name)}")
+    return private_file_response(
+        candidate.cv, filename=f"cv-kandidaat-{candidate.pk}{_suffix(candidate.cv.name)}")
 
 
 def _suffix(name: str) -> str:

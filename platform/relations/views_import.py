@@ -14,8 +14,8 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,7 +23,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from werktop import outbox
 
-from . import import_tasks, imports
+from . import access, import_tasks, imports, selectors
 from .import_files import ImportFileError
 from .import_forms import MappingForm, UploadForm
 from .import_models import ImportJob
@@ -36,10 +36,9 @@ RECENT = 20
 
 
 def _job_or_404(request: HttpRequest, pk: int) -> ImportJob:
-    job = get_object_or_404(ImportJob.objects.select_related("created_by"), pk=pk)
-    if job.created_by_id != request.user.pk and not is_coordinator(request.user):
-        raise Http404
-    return job
+    """Someone else's job does not exist for the user (404); the attempt is audited."""
+    return access.visible_or_404(request, selectors.visible_import_jobs(request.user), pk,
+                                 object_type="import")
 
 
 def _send(request: HttpRequest, task, job: ImportJob, *, ready: str, busy: str) -> None:
@@ -57,10 +56,7 @@ def _send(request: HttpRequest, task, job: ImportJob, *, ready: str, busy: str) 
 
 
 def _recent_jobs(request: HttpRequest):
-    jobs = ImportJob.objects.select_related("created_by")
-    if not is_coordinator(request.user):
-        jobs = jobs.filter(created_by=request.user)
-    return jobs[:RECENT]
+    return selectors.visible_import_jobs(request.user)[:RECENT]
 
 
 @login_required
@@ -88,7 +84,7 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("The columns of this import can no longer be changed."))
         return redirect("relations:import_detail", pk=job.pk)
     try:
-        headers = imports.load_table(job, max_rows=0).headers
+        headers = imports.load_start(job).headers
     except ImportFileError as error:
         messages.error(request, error.message)
         return redirect("relations:import_start")

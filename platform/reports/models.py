@@ -1,6 +1,6 @@
 """The Friday report of a municipality: one row per generated report, in the municipality's
-schema. The files (PDF and XLSX) live under MEDIA_ROOT/<schema>/private/reports/, which the
-media view never serves: they are downloaded through a permission-checked view."""
+schema. The files (PDF and XLSX) live in the municipality's private storage (werktop.files),
+outside the public media folder: they are downloaded through a permission-checked view."""
 
 from datetime import timedelta
 
@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from werktop.files import UnguessableName, get_private_storage
 
 # A report that has been "running" this long has lost its worker; it may be generated again.
 STUCK_AFTER = timedelta(minutes=30)
@@ -33,8 +35,10 @@ class Report(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.SET_NULL,
         null=True, blank=True, related_name="+")
-    pdf = models.FileField(_("PDF"), upload_to="private/reports/", blank=True)
-    xlsx = models.FileField(_("spreadsheet"), upload_to="private/reports/", blank=True)
+    pdf = models.FileField(_("PDF"), upload_to=UnguessableName("reports"),
+                           storage=get_private_storage, blank=True)
+    xlsx = models.FileField(_("spreadsheet"), upload_to=UnguessableName("reports"),
+                            storage=get_private_storage, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HTMX_STOP_POLLING
 
 from relations.view_helpers import paginate, workspace_view
+from werktop.files import private_file_response
 
 from . import services
 from .models import Report
@@ -69,7 +70,5 @@ def report_download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     file = getattr(report, kind)
     if not file:
         raise Http404
-    response = FileResponse(file.open("rb"), as_attachment=True,
-                            filename=report.filename(kind), content_type=CONTENT_TYPES[kind])
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(file, filename=report.filename(kind),
+                                 content_type=CONTENT_TYPES[kind])

@@ -5,11 +5,11 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as account_views
-from cms import seo
+from cms import documents, seo
 from cms.caching import cached_wagtail_urls
 from relations import views as relation_views
 
-from . import media, views
+from . import login, media, views
 from .urls_common import urlpatterns as common
 
 urlpatterns = [
@@ -29,7 +29,12 @@ urlpatterns = [
     path("api/v1/", include("relations.api_urls")),
     path("mijn-bedrijf/", account_views.my_company, name="my_company"),
     path("mijn-bijeenkomsten/", account_views.my_meetups, name="my_meetups"),
+    # One login, allauth's (second factor, lock-out): Wagtail's own login forms only redirect
+    # there, and its shared-password page and document restrictions are switched off.
+    *login.wagtail_login_overrides(),
     path("cms-beheer/", include(wagtailadmin_urls)),
+    path("documenten/<int:document_id>/<str:document_filename>", documents.serve_document,
+         name="wagtaildocs_serve"),
     path("documenten/", include(wagtaildocs_urls)),
     path("media/<str:schema>/<path:path>", media.serve_tenant_media, name="tenant_media"),
     # Wagtail serves every other path from the page tree: keep it last. Anonymous visitors get

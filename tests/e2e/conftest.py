@@ -29,7 +29,8 @@ def process_env() -> dict[str, str]:
     # The same (per-test, temporary) media folder as the test process.
     return {**os.environ, "DJANGO_SETTINGS_MODULE": "werktop.settings.test",
             "DATABASE_URL": url, "CELERY_TASK_ALWAYS_EAGER": "false",
-            "MEDIA_ROOT": str(settings.MEDIA_ROOT)}
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT)}
 
 
 def free_port() -> int:

@@ -178,12 +178,13 @@ def test_set_seat_moves_and_empties(evening, alice):
 def test_the_plan_view_and_pdf_take_a_fixed_number_of_queries(evening, alice):
     meetup, employers, candidates = evening
     seating.make_table_plan(meetup.pk, by=alice)
-    with query_budget(3):
-        plan = seating.table_plan(meetup)
+    with query_budget(4):  # employers, candidates, seats, the viewer's portfolio
+        plan = seating.table_plan(meetup, viewer=alice)
         assert len(plan.rounds) == 3 and len(plan.rounds[0].tables) == 2
         assert all(s.conversations >= 1 for s in plan.schedules)
     assert plan.has_plan and not plan.unseated
-    assert seating.table_plan_pdf(meetup).startswith(b"%PDF")
+    pdf, _plan = seating.table_plan_pdf(meetup, viewer=alice)
+    assert pdf.startswith(b"%PDF")
 
 
 # --- views ---------------------------------------------------------------------------------

@@ -114,7 +114,10 @@ def test_a_download_with_the_request_is_in_the_audit_log(zoetermeer, candidates,
     request.user = alice
     with tenant_context(zoetermeer):
         export_candidates(candidates, "csv", request=request)
-        entry = AuditEntry.objects.get(action="export")
+        entry = AuditEntry.objects.get(action="export", object_id="")
+        each = sorted(AuditEntry.objects.filter(action="export").exclude(object_id="")
+                      .values_list("object_id", flat=True))
+        assert each == sorted(str(candidate.pk) for candidate in candidates)
     assert (entry.object_type, entry.detail, entry.actor_id) == ("candidate", "2 rijen, csv",
                                                                  alice.pk)
 

@@ -30,8 +30,8 @@ def test_the_friday_run_makes_one_report_per_municipality_once(
             assert report.week_start == timezone.localdate() - timedelta(
                 days=timezone.localdate().weekday())
             assert (report.status, report.progress) == (Report.Status.DONE, 100)
-            assert report.pdf.name.startswith("private/reports/")
-            assert report.xlsx.name.startswith("private/reports/")
+            assert report.pdf.name.startswith("reports/")
+            assert report.xlsx.name.startswith("reports/")
             with report.pdf.open("rb") as pdf:
                 assert pdf.read(4) == b"%PDF"
     friday_run(django_capture_on_commit_callbacks)

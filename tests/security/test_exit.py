@@ -32,7 +32,13 @@ from tenants.billing.models import SignUp, StripeEvent, Subscription
 from tenants.billing.services import lifecycle
 from tenants.deletion import verify_deleted
 from tenants.exit_export import export_municipality
-from tenants.footprint import Footprint, cache_keys, media_root, shared_querysets
+from tenants.footprint import (
+    Footprint,
+    cache_keys,
+    media_root,
+    private_media_root,
+    shared_querysets,
+)
 from tenants.models import Domain, Municipality
 from tenants.services import provision_municipality
 from tests.conftest import make_user
@@ -139,7 +145,7 @@ def test_the_export_holds_every_table_its_files_and_shared_rows_and_nothing_else
             assert entry["rows"] == expected[table][0], table
     # Its media file, byte for byte.
     [cv] = [item for item in manifest["media"] if item["file"].endswith(".pdf")]
-    assert cv["file"].startswith("bestanden/private/cv/")
+    assert cv["file"].startswith("bestanden/private/cv/")  # private storage, in the archive
     assert contents[cv["file"]] == CV and cv["sha256"] == hashlib.sha256(CV).hexdigest()
     # Its rows in the shared tables, found by introspection.
     shared = {table: entry["rows"] for table, entry in manifest["shared_tables"].items()}
@@ -184,7 +190,7 @@ def test_deletion_leaves_nothing_and_verification_finds_what_is_left(
         cursor.execute(f"CREATE SCHEMA {SCHEMA}_before_restore_20260101000000")
     keys = {key.decode() for _alias, key in cache_keys(SCHEMA)}
     assert {f"{SCHEMA}:werktop:1:exit-test", f"{SCHEMA}:werktop:1:exit-test-rendition"} <= keys
-    assert media_root(SCHEMA).is_dir()
+    assert private_media_root(SCHEMA).is_dir()
     zoetermeer = Municipality.objects.get(cbs_code="GM0637")
     zoetermeer_before = fingerprints(zoetermeer.schema_name)
     hilversum_before = fingerprints("gm0402")
@@ -212,6 +218,7 @@ def test_deletion_leaves_nothing_and_verification_finds_what_is_left(
     assert not StripeEvent.objects.filter(object_id="sub_exit").exists()
     assert not PeriodicTask.objects.filter(name="exit-test leeuwarden").exists()
     assert not media_root(SCHEMA).exists() and not own_backup.exists()
+    assert not private_media_root(SCHEMA).exists()
     assert list(cache_keys(SCHEMA)) == []
     # Another municipality is untouched.
     assert fingerprints(zoetermeer.schema_name) == zoetermeer_before

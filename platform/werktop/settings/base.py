@@ -7,6 +7,7 @@ Every value that differs between machines is read once, here, from the environme
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 # platform/werktop/settings/base.py -> repository root is three levels above platform/werktop.
 PROJECT_DIR = Path(__file__).resolve().parent.parent  # platform/werktop
@@ -155,6 +156,8 @@ MIDDLEWARE = [
     "werktop.db_errors.DatabaseUnavailableMiddleware",
     # Picks the municipality from the host and sets the schema: before anything that needs one.
     "werktop.middleware.TenantMiddleware",
+    # A NUL character in path, query or cookie: 400 before a query sees it (request_checks).
+    "werktop.request_checks.RefuseNulCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "werktop.middleware.LanguageMiddleware",
@@ -325,8 +328,15 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(REPO_DIR / ".local" / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(REPO_DIR / ".local" / "media")))
-# Each municipality's uploads live under MEDIA_ROOT/<schema>/ and are only served on its host.
+# Each municipality's public uploads (portal images) live under MEDIA_ROOT/<schema>/ and are
+# only served on its host.
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
+# Private files (CVs, import spreadsheets, reports) live OUTSIDE MEDIA_ROOT, under
+# PRIVATE_MEDIA_ROOT/<schema>/ (werktop.files): the public media route cannot reach them.
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT",
+                                  default=str(REPO_DIR / ".local" / "private-media")))
+if PRIVATE_MEDIA_ROOT.resolve().is_relative_to(MEDIA_ROOT.resolve()):
+    raise ImproperlyConfigured("PRIVATE_MEDIA_ROOT must lie outside MEDIA_ROOT.")
 STORAGES = {
     "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -358,6 +368,23 @@ SILENCED_SYSTEM_CHECKS = [
 PORTAL_PORT = env.int("PORTAL_PORT", default=80)
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# One login (werktop.login): Wagtail's login forms redirect to allauth's, passwords are
+# managed there, and pages and document collections cannot be protected by a shared password.
+WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_FRONTEND_LOGIN_URL = "/account/login/"
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}
+WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"SHARED_PASSWORD": False}
+# Uploaded documents: only what a portal needs, checked against their content on upload
+# (cms.documents), always downloaded as attachments (never shown inline on our origin), sent
+# by Wagtail's permission-checking view.
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "doc", "xls",
+                          "ppt", "rtf", "txt", "csv", "png", "jpg", "jpeg"]
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.documents.SafeDocumentForm"
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
+WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
 
 # --- Celery ------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=f"redis://127.0.0.1:{REDIS_PORT}/0")
