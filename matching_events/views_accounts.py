@@ -11,12 +11,12 @@ from django.views.decorators.http import require_POST
 
 from audit.services import record
 from relations import selectors
-from relations import services as relations_services
 from relations.models import ContactPerson
 from relations.view_helpers import workspace_view
 
 from . import links
 from .services import accounts
+from .services import meetups as meetup_services
 from .views_public import link_page
 
 
@@ -46,7 +46,7 @@ def employer_confirm_contact(request: HttpRequest, pk: int, contact: int) -> Htt
     """The relationship manager checked a contact person who signed up on the website."""
     employer = get_object_or_404(selectors.visible_employers(request.user), pk=pk)
     person = get_object_or_404(ContactPerson, pk=contact, employer=employer)
-    relations_services.confirm_contact_person(person.pk, by=request.user)
+    meetup_services.confirm_employer_contact(person.pk, by=request.user)
     record("change", "contact_person", person.pk, request=request,
            detail=f"bevestigd: werkgever {employer.pk}")
     messages.success(request, _("%(name)s is confirmed as a contact person.")

@@ -10,10 +10,16 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 GOOD_KEY = "k" * 50
+# What a real installation sets; production refuses the shipped placeholders (issue 17).
+STRIPE = {"STRIPE_SECRET_KEY": "sk_live_" + "a1" * 20,
+          "STRIPE_WEBHOOK_SECRET": "whsec_" + "b2" * 16,
+          "STRIPE_PRICE_SMALL": "price_1Small", "STRIPE_PRICE_MEDIUM": "price_1Medium",
+          "STRIPE_PRICE_LARGE": "price_1Large"}
 
 
 def _load_production(**env) -> subprocess.CompletedProcess:
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "werktop.settings.production", **env}
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "werktop.settings.production",
+                   **STRIPE, **env}
     if "DEBUG" not in env:
         environment.pop("DEBUG", None)
     return subprocess.run(
@@ -29,6 +35,18 @@ def _load_production(**env) -> subprocess.CompletedProcess:
     ({"DEBUG": "true", "SECRET_KEY": GOOD_KEY}, "DEBUG must be off"),
     ({"SECRET_KEY": "dev-insecure-secret-key-change-me"}, "SECRET_KEY"),
     ({"SECRET_KEY": "short"}, "SECRET_KEY"),
+    # the values shipped in .env.example and infra/compose/.env.example
+    ({"SECRET_KEY": GOOD_KEY, "STRIPE_WEBHOOK_SECRET": "whsec_not_configured"},
+     "STRIPE_WEBHOOK_SECRET"),
+    ({"SECRET_KEY": GOOD_KEY, "STRIPE_WEBHOOK_SECRET": ""}, "STRIPE_WEBHOOK_SECRET"),
+    ({"SECRET_KEY": GOOD_KEY, "STRIPE_SECRET_KEY": "sk_live_not_configured"},
+     "STRIPE_SECRET_KEY"),
+    ({"SECRET_KEY": GOOD_KEY, "STRIPE_PRICE_LARGE": "price_large_not_configured"},
+     "STRIPE_PRICE_LARGE"),
+    ({"SECRET_KEY": GOOD_KEY, "METRICS_TOKEN": "change-me"}, "METRICS_TOKEN"),
+    ({"SECRET_KEY": GOOD_KEY, "METRICS_TOKEN": "short"}, "METRICS_TOKEN"),
+    ({"SECRET_KEY": GOOD_KEY,
+      "EMAIL_URL": "smtp+tls://werktop:change-me@smtp.werktop.example:587"}, "EMAIL_URL"),
 ])
 def test_production_refuses_unsafe_settings(env, message):
     result = _load_production(**env)

@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from relations import services as relations_services
 from relations.models import Employer
 from relations.services import confirmed_contacts
 
@@ -162,6 +163,27 @@ def invite_employers(meetup_id: int, employer_ids: Iterable[int], *, by) -> list
                    f"employer_invitation:{participation.pk}:{participation.link_key}")
         invited.append(participation)
     return invited
+
+
+@transaction.atomic
+def confirm_employer_contact(person_id: int, *, by) -> list[MeetupEmployer]:
+    """Confirm a contact person who signed up on the website; open invitations of their
+    employer that had nobody to go to (the contact was unconfirmed then) go to them now.
+    Returns those invitations."""
+    person = relations_services.confirm_contact_person(person_id, by=by)
+    if not person.email:
+        return []
+    waiting = list(MeetupEmployer.objects.select_for_update(of=("self",)).filter(
+        employer_id=person.employer_id, contact__isnull=True,
+        status=MeetupEmployer.Status.INVITED).exclude(
+        meetup__status__in=(Meetup.Status.HELD, Meetup.Status.CANCELLED)).exclude(
+        meetup__starts_at__lte=timezone.now()))
+    for participation in waiting:
+        participation.contact = person
+        participation.save(update_fields=["contact"])
+        notify("employer_invitation", participation.pk,
+               f"employer_invitation:{participation.pk}:{participation.link_key}")
+    return waiting
 
 
 def participation_from_link(token: str) -> MeetupEmployer:

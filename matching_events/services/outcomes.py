@@ -1,7 +1,7 @@
 """During and after a meetup: check-in, conversations and their outcome, match leads, surveys."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -162,6 +162,20 @@ def _check_survey_open(meetup: Meetup) -> None:
         raise tokens.LinkError(_("The survey opens after the meetup."))
 
 
+def _answered_already() -> tokens.LinkError:
+    return tokens.LinkError(_("You already filled in this survey. Thank you!"))
+
+
+def _save_answer(**fields) -> SurveyResponse:
+    """One answer per registration or participation (unique in the database): the second of
+    two simultaneous submits gets the same answer as a later one, not an error page."""
+    try:
+        with transaction.atomic():
+            return SurveyResponse.objects.create(**fields)
+    except IntegrityError as error:
+        raise _answered_already() from error
+
+
 @transaction.atomic
 def answer_candidate_survey(token: str, answers: dict) -> SurveyResponse:
     registration = registration_from_link(tokens.MANAGE, token)
@@ -169,8 +183,8 @@ def answer_candidate_survey(token: str, answers: dict) -> SurveyResponse:
     if registration.attended is not True:
         raise tokens.LinkError(_("The survey is for people who came to the meetup."))
     if SurveyResponse.objects.filter(registration=registration).exists():
-        raise tokens.LinkError(_("You already filled in this survey. Thank you!"))
-    return SurveyResponse.objects.create(
+        raise _answered_already()
+    return _save_answer(
         meetup=registration.meetup, respondent=SurveyResponse.Respondent.CANDIDATE,
         registration=registration,
         **_scores(answers, ("approach", "relationship_manager", "self_efficacy")))
@@ -181,8 +195,8 @@ def answer_employer_survey(token: str, answers: dict) -> SurveyResponse:
     participation = participation_from_link(token)
     _check_survey_open(participation.meetup)
     if SurveyResponse.objects.filter(participation=participation).exists():
-        raise tokens.LinkError(_("You already filled in this survey. Thank you!"))
-    return SurveyResponse.objects.create(
+        raise _answered_already()
+    return _save_answer(
         meetup=participation.meetup, respondent=SurveyResponse.Respondent.EMPLOYER,
         participation=participation,
         **_scores(answers, ("approach", "relationship_manager")))

@@ -7,7 +7,7 @@ row lock lives in the municipality's own table, so municipalities never wait for
 
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
@@ -17,12 +17,15 @@ from django.utils.translation import gettext as _
 
 from audit.services import record
 from relations.models import Candidate
+from relations.rules import is_coordinator
+from relations.selectors import visible_candidates
 from relations.services import create_candidate
 from relations.validators import validate_phone
 
 from .. import tokens
 from ..models import Meetup, PracticalNeed, Registration
 from ..notifications import notify
+from ..selectors import check_name_visible
 
 MAX_NAME = 100
 
@@ -318,6 +321,9 @@ def invite_candidate(meetup_id: int, candidate_id: int, *, by, needs: Iterable[s
     if meetup.starts_at and meetup.starts_at <= timezone.now():
         raise ValidationError(_("This meetup has already taken place."), code="past")
     candidate = Candidate.objects.get(pk=candidate_id)
+    if by is not None and not (is_coordinator(by)
+                               or visible_candidates(by).filter(pk=candidate_id).exists()):
+        raise PermissionDenied  # only one's own (or shared) candidates; coordinators: all
     registration = Registration.objects.filter(meetup=meetup, candidate=candidate).first()
     if registration is not None and registration.status != Registration.Status.CANCELLED:
         raise ValidationError(_("%(name)s is already invited for this meetup.")
@@ -352,6 +358,8 @@ def _locked_registration(registration_id: int) -> tuple[Meetup, Registration]:
 def confirm_on_behalf(registration_id: int, *, by) -> Registration:
     """The candidate said yes by phone or in person."""
     meetup, registration = _locked_registration(registration_id)
+    if by is not None:
+        check_name_visible(by, meetup, registration.candidate_id)
     if registration.status != Registration.Status.PENDING:
         raise ValidationError(_("This registration is already %(status)s.")
                               % {"status": registration.get_status_display()})
@@ -362,7 +370,10 @@ def confirm_on_behalf(registration_id: int, *, by) -> Registration:
 
 @transaction.atomic
 def cancel_on_behalf(registration_id: int, *, by) -> Registration:
+    """The candidate cannot come (told their relationship manager or the organiser)."""
     meetup, registration = _locked_registration(registration_id)
+    if by is not None:
+        check_name_visible(by, meetup, registration.candidate_id)
     _cancel(meetup, registration)
     return registration
 

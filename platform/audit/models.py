@@ -21,6 +21,8 @@ class AuditEntry(models.Model):
         # Asked for an object outside the user's reach (answered 404, as if it did not exist).
         REFUSED = "refused", _("was refused access")
         ROLE_CHANGE = "role_change", _("role changed")
+        # A change to a candidate's record at a meetup (check-in, outcome, placement, contact).
+        CHANGE = "change", _("changed")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -19,3 +19,5 @@ urlpatterns = [
     path("", include("tenants.billing.urls")),
     *common,
 ]
+
+handler400 = "werktop.views.bad_request"

@@ -41,3 +41,5 @@ urlpatterns = [
     # pages from the municipality's page cache (cms.caching).
     path("", include(cached_wagtail_urls())),
 ]
+
+handler400 = "werktop.views.bad_request"

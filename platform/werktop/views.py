@@ -50,3 +50,12 @@ def brand_css(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(css, content_type="text/css; charset=utf-8")
     response["Cache-Control"] = "public, max-age=300"
     return response
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """400 in Dutch, with the site's layout (Django's own renders the template without the
+    request, so without the layout's context): a body over the size limit, too many fields,
+    a malformed request."""
+    from django.shortcuts import render
+
+    return render(request, "400.html", status=400)

@@ -15,6 +15,7 @@ is asked or a marker is set in any page.
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,7 @@ from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, web_server
 pytestmark = pytest.mark.e2e
 __all__ = ["web_server"]
 DESKTOP = {"width": 1280, "height": 900}
-SHOTS = Path(os.environ.get("WERKTOP_SCREENSHOTS", "/tmp"))
+SHOTS = Path(os.environ.get("WERKTOP_SCREENSHOTS", tempfile.gettempdir()))
 PAYLOAD = (b"<script>window.__pwned=1;document.title='PWNED';"
            b"fetch('/api/v1/kandidaten/')</script>")
 REFUSED = {

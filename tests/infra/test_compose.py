@@ -226,7 +226,8 @@ def test_the_app_services_share_one_image_and_the_dockerfile(services):
 
 
 def test_volumes_for_data_media_and_certificates(compose, services):
-    assert set(compose["volumes"]) == {"pgdata", "redisdata", "media", "caddy_data",
+    assert set(compose["volumes"]) == {"pgdata", "redisdata", "media", "private_media",
+                                       "caddy_data",
                                        "caddy_config"}
     assert "pgdata:/var/lib/postgresql/data" in services["postgres"]["volumes"]
     assert "redisdata:/data" in services["redis"]["volumes"]

@@ -150,3 +150,21 @@ def test_the_answer_does_not_tell_whether_the_kvk_number_is_known(zoetermeer, al
                             .replace(f'value="{kvk}"', 'value="KVK"')
                             .replace(f"p{number}@x.example", "MAIL")))
     assert answers[0] == answers[1]
+
+
+def test_confirming_later_sends_the_open_invitation_that_had_nobody(
+        zoetermeer, alice, known_employer, mailoutbox, django_capture_on_commit_callbacks):
+    outsider = outsider_signs_up(zoetermeer)
+    with tenant_context(zoetermeer), django_capture_on_commit_callbacks(execute=True):
+        meetup = new_meetup(alice)
+        (participation,) = meetups.invite_employers(meetup.pk, [known_employer.pk], by=alice)
+    mailoutbox.clear()
+    with tenant_context(zoetermeer), django_capture_on_commit_callbacks(execute=True):
+        sent = meetups.confirm_employer_contact(outsider.pk, by=alice)
+        assert [p.pk for p in sent] == [participation.pk]
+        participation.refresh_from_db()
+        assert participation.contact_id == outsider.pk
+    assert [m.to for m in mailoutbox] == [[OUTSIDER]]
+    with tenant_context(zoetermeer), django_capture_on_commit_callbacks(execute=True):
+        assert meetups.confirm_employer_contact(outsider.pk, by=alice) == []  # once only
+    assert len(mailoutbox) == 1

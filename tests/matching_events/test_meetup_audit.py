@@ -2,9 +2,8 @@
 conversations and placements are recorded by type and number (never a name), with the
 numbers of exactly the candidates that were shown by name."""
 
-from datetime import date
-
 import pytest
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from audit.models import AuditEntry
@@ -81,7 +80,7 @@ def test_placements_are_recorded_when_made_listed_and_viewed(zoetermeer, world):
     client = logged_in(zoetermeer, bob)
     response = client.post("/werkplek/plaatsingen/nieuw/", {
         "candidate": candidate.pk, "employer": world.participations[0].employer_id,
-        "kind": "job", "start_date": date.today().isoformat(), "status": "started"})
+        "kind": "job", "start_date": timezone.localdate().isoformat(), "status": "started"})
     assert response.status_code == 302, response.content.decode()[:2000]
     with tenant_context(zoetermeer):
         placement = Placement.objects.get(candidate=candidate)

@@ -132,9 +132,12 @@ def test_an_expired_registration_s_candidate_erasure_is_recorded(zoetermeer, ali
 
 
 def test_printing_a_table_plan_is_recorded_as_an_export(zoetermeer, alice, monkeypatch):
+    from types import SimpleNamespace
+
     from matching_events.services import seating
 
-    monkeypatch.setattr(seating, "table_plan_pdf", lambda meetup: b"%PDF-1.4 plan")
+    monkeypatch.setattr(seating, "table_plan_pdf", lambda meetup, viewer: (
+        b"%PDF-1.4 plan", SimpleNamespace(shown_ids=[])))
     with tenant_context(zoetermeer):
         meetup = new_meetup(alice)
         new_candidate(alice)

@@ -313,12 +313,12 @@ def test_hsts_in_production():
             "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_SSL_REDIRECT,"
             " s.CONTENT_SECURITY_POLICY['DIRECTIVES']['upgrade-insecure-requests'],"
             " s.X_FRAME_OPTIONS, s.SECURE_CONTENT_TYPE_NOSNIFF)")
-    from tests.test_settings import GOOD_KEY, REPO
+    from tests.test_settings import GOOD_KEY, REPO, STRIPE
 
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60,
         env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "werktop.settings.production",
-             "SECRET_KEY": GOOD_KEY, "DEBUG": "false"})
+             "SECRET_KEY": GOOD_KEY, "DEBUG": "false", **STRIPE})
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["31536000", "True", "True", "True", "DENY", "True"]
 

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='auditentry',
             name='action',
-            field=models.CharField(choices=[('view', 'viewed'), ('export', 'exported'), ('erase', 'erased'), ('handover', 'handed over'), ('share', 'shared'), ('import', 'imported'), ('login', 'logged in'), ('logout', 'logged out'), ('login_failed', 'failed login'), ('denied', 'was refused'), ('refused', 'was refused access'), ('role_change', 'role changed')], max_length=20, verbose_name='action'),
+            field=models.CharField(choices=[('view', 'viewed'), ('export', 'exported'), ('erase', 'erased'), ('handover', 'handed over'), ('share', 'shared'), ('import', 'imported'), ('login', 'logged in'), ('logout', 'logged out'), ('login_failed', 'failed login'), ('denied', 'was refused'), ('refused', 'was refused access'), ('role_change', 'role changed'), ('change', 'changed')], max_length=20, verbose_name='action'),
         ),
     ]

@@ -164,6 +164,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: private, no-store for signed-in people, the API and the staff paths.
+    "werktop.private_responses.PrivateResponseMiddleware",
     # request_id, schema, actor and origin on every log line; one "request" line per response.
     "werktop.logging.RequestLogMiddleware",
     # Idle and absolute session time-outs (accounts.sessions).

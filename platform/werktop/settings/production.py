@@ -3,12 +3,47 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CONTENT_SECURITY_POLICY, DEBUG, SECRET_KEY, env
+from .base import (
+    CONTENT_SECURITY_POLICY,
+    DEBUG,
+    EMAIL_CONFIG,
+    METRICS_TOKEN,
+    SECRET_KEY,
+    STRIPE_PRICES,
+    STRIPE_SECRET_KEY,
+    STRIPE_WEBHOOK_SECRET,
+    env,
+)
 
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production (set DEBUG=false).")
 if SECRET_KEY.startswith("dev-insecure") or len(SECRET_KEY) < 40:
     raise ImproperlyConfigured("Set SECRET_KEY to a long random value in production.")
+
+# A value shipped in an example file is public: production refuses to start with one. A
+# webhook secret anyone can read lets anyone forge Stripe's events (mark a municipality paid).
+PLACEHOLDER_MARKS = ("not_configured", "not-configured", "change-me", "changeme", "placeholder",
+                     "example", "insecure", "xxx")
+
+
+def _refuse_placeholder(name: str, value: str, prefixes: tuple[str, ...] = ()) -> None:
+    lowered = value.lower()
+    if not value or any(mark in lowered for mark in PLACEHOLDER_MARKS) or (
+            prefixes and not value.startswith(prefixes)):
+        raise ImproperlyConfigured(
+            f"Set {name} to the real value in production (it is empty or a placeholder).")
+
+
+_refuse_placeholder("STRIPE_SECRET_KEY", STRIPE_SECRET_KEY, ("sk_live_", "sk_test_", "rk_"))
+_refuse_placeholder("STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET, ("whsec_",))
+for _plan, _price in STRIPE_PRICES.items():
+    _refuse_placeholder(f"STRIPE_PRICE_{_plan.upper()}", _price, ("price_",))
+if METRICS_TOKEN:  # empty: /metrics is off
+    _refuse_placeholder("METRICS_TOKEN", METRICS_TOKEN)
+    if len(METRICS_TOKEN) < 32:
+        raise ImproperlyConfigured("METRICS_TOKEN must be at least 32 random characters.")
+if EMAIL_CONFIG.get("EMAIL_HOST_PASSWORD"):
+    _refuse_placeholder("the password in EMAIL_URL", EMAIL_CONFIG["EMAIL_HOST_PASSWORD"])
 
 WERKTOP_REQUIRE_MFA = True  # not negotiable in production
 PORTAL_PORT = env.int("PORTAL_PORT", default=443)

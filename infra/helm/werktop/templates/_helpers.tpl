@@ -107,6 +107,7 @@ ALLOWED_HOSTS: {{ include "werktop.allowedHosts" . | quote }}
 LOG_FORMAT: {{ .Values.config.logFormat | quote }}
 LOG_LEVEL: {{ .Values.config.logLevel | quote }}
 MEDIA_ROOT: {{ .Values.media.mountPath | quote }}
+PRIVATE_MEDIA_ROOT: {{ .Values.media.privateMountPath | quote }}
 PORTAL_PORT: "443"
 SECURE_SSL_REDIRECT: {{ .Values.config.secureSslRedirect | toString | quote }}
 SECURE_HSTS_SECONDS: {{ .Values.config.hstsSeconds | int64 | toString | quote }}
@@ -201,9 +202,15 @@ uploads. */}}
     claimName: {{ include "werktop.mediaClaimName" . }}
 {{- end }}
 
+{{/* Public uploads and private files (CVs, reports) in two folders of the one claim: the
+private folder is never inside MEDIA_ROOT. */}}
 {{- define "werktop.mediaMount" -}}
 - name: media
   mountPath: {{ .Values.media.mountPath }}
+  subPath: media
+- name: media
+  mountPath: {{ .Values.media.privateMountPath }}
+  subPath: private
 {{- end }}
 
 {{- define "werktop.tmpMount" -}}
