@@ -63,11 +63,13 @@ def load_demo_meetups(manager, coordinator) -> None:
         meetups.set_employer_status(participation.pk, "confirmed", by=manager)
     meetups.publish_meetup(published.pk, by=manager)
     for candidate in candidates[:5]:
-        registration = registrations.invite_candidate(published.pk, candidate.pk, by=manager,
+        # Each candidate's own relationship manager invites them (the service checks it).
+        inviter = candidate.owner or coordinator
+        registration = registrations.invite_candidate(published.pk, candidate.pk, by=inviter,
                                                       needs=["transport"] if candidate.pk % 2
                                                       else [])
         if candidate.pk % 3:
-            registrations.confirm_on_behalf(registration.pk, by=manager)
+            registrations.confirm_on_behalf(registration.pk, by=inviter)
 
     planning = meetups.create_meetup(
         by=manager, title="Prettig gesprek: techniek en logistiek", theme="Techniek",

@@ -20,7 +20,7 @@ from relations.access import candidate_or_404
 from relations.models import Candidate
 from relations.selectors import visible_candidates
 from relations.view_helpers import workspace_view
-from werktop.files import DOWNLOAD_HEADERS
+from werktop.files import as_download
 
 from . import audit_trail, matching
 from .models import Meetup, Opportunity
@@ -119,9 +119,7 @@ def tableplan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     audit_trail.record_shown(request, meetup, "tafelindeling (pdf)", plan.shown_ids,
                        action="export")
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="tafelindeling-{meetup.pk}.pdf"'
-    for header, value in DOWNLOAD_HEADERS.items():
-        response[header] = value
+    as_download(response, f"tafelindeling-{meetup.pk}.pdf")
     return response
 
 

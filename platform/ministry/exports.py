@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from werktop.files import as_download
+
 from .figures import TARGETS, Row
 
 EXTRA = ("trial_placements", "meetups_held", "candidates_attending", "zrm_candidates",
@@ -64,7 +66,7 @@ def _filename(extension: str) -> str:
 
 def csv_response(rows: list[Row]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    as_download(response, _filename("csv"))
     response.write("\ufeff")  # so spreadsheet programs read UTF-8
     writer = csv.writer(response, delimiter=";")
     writer.writerows(table(rows))
@@ -83,5 +85,5 @@ def xlsx_response(rows: list[Row]) -> HttpResponse:
     response = HttpResponse(
         buffer.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
+    as_download(response, _filename("xlsx"))
     return response

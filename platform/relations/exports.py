@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record, record_many
+from werktop.files import as_download
 
 from .import_fields import labels_for
 from .models import Candidate, Employer
@@ -129,7 +130,7 @@ def _export(queryset: QuerySet, fmt: str, columns: list[Column], title: str, ste
         record_many("export", object_type, exported, request=request, detail=f"lijst, {fmt}")
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     filename = f"{stem}-{timezone.localdate():%Y-%m-%d}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    as_download(response, filename)
     return response
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.services import record
-from werktop.files import private_file_response
+from werktop.files import as_download, private_file_response
 
 from . import access, exports, privacy, selectors, services
 from .filters import CandidateFilter
@@ -164,7 +164,7 @@ def export_json(request: HttpRequest, pk: int) -> HttpResponse:
     data = privacy.export_candidate_data(candidate, by=request.user, request=request)
     response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2),
                             content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="kandidaat-{pk}.json"'
+    as_download(response, f"kandidaat-{pk}.json")
     return response
 
 

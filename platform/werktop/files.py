@@ -17,7 +17,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import FileSystemStorage
 from django.db import connection, transaction
 from django.http import FileResponse
+from django.http.response import HttpResponseBase
 from django.utils.deconstruct import deconstructible
+from django.utils.http import content_disposition_header
 
 from .schemas import in_municipality_schema
 
@@ -85,6 +87,15 @@ class UnguessableName:
 
     def __hash__(self) -> int:
         return hash(self.folder)
+
+
+def as_download(response: HttpResponseBase, filename: str) -> HttpResponseBase:
+    """Make an export (CSV, XLSX, JSON, PDF) a download with the same headers as a private
+    file: attachment, never sniffed, never cached, sandboxed."""
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    for header, value in DOWNLOAD_HEADERS.items():
+        response[header] = value
+    return response
 
 
 def private_file_response(file, *, filename: str, content_type: str | None = None

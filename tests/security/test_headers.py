@@ -87,6 +87,14 @@ def problems_in(response, label: str, admin: bool = False) -> list[str]:
     policy = policy_of(response)
     if not policy:
         return [f"{label}: no Content-Security-Policy"]
+    if response.get("Content-Disposition", "").startswith("attachment"):
+        # A download (private file, export, document): the stricter policy of
+        # werktop.files.DOWNLOAD_HEADERS, nothing in it may run even if a browser showed it.
+        if "sandbox" not in policy or policy.get("default-src") != ["'none'"]:
+            problems.append(f"{label}: download without the sandbox policy {policy}")
+        if response.get("X-Content-Type-Options") != "nosniff":
+            problems.append(f"{label}: no nosniff")
+        return problems
     script_src = policy.get("script-src", [])
     nonces = [v[len("'nonce-"):-1] for v in script_src if v.startswith("'nonce-")]
     if "'self'" not in script_src or set(script_src) - {"'self'", *(f"'nonce-{n}'" for n in
