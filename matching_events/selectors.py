@@ -22,7 +22,6 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from relations.rules import is_coordinator, works_in_workspace
 from relations.selectors import visible_candidates
 
 from .models import (
@@ -34,6 +33,7 @@ from .models import (
     Registration,
     SurveyResponse,
 )
+from .rules import runs_meetup
 
 CONFIRMED = Registration.Status.CONFIRMED
 WAITING = Registration.Status.WAITING
@@ -112,9 +112,7 @@ def registrations_of(meetup: Meetup, user) -> list[Registration]:
 def sees_all_names(user, meetup: Meetup) -> bool:
     """The organiser and coordinators run the meetup: they see every registered name (and
     practical-needs note), and only they change its table plan."""
-    if not works_in_workspace(user):
-        return False
-    return meetup.organiser_id == user.pk or is_coordinator(user)
+    return runs_meetup(user, meetup)
 
 
 def names_shown(user, meetup: Meetup, candidate_ids: Iterable[int]) -> frozenset[int]:

@@ -13,7 +13,7 @@ portfolio rules. Pages that name candidates record them in the audit trail (`aud
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -43,6 +43,15 @@ T = "matching_events/meetups/"
 
 def meetup_or_404(pk: int) -> Meetup:
     return get_object_or_404(selectors.meetup_with_counts(pk))
+
+
+def managed_meetup_or_404(request: HttpRequest, pk: int) -> Meetup:
+    """A meetup the user may change (its organiser, a coordinator); 403 for other staff, who
+    still see it (meetup_or_404). The services check the same (check_may_manage)."""
+    meetup = meetup_or_404(pk)
+    if not selectors.sees_all_names(request.user, meetup):
+        raise PermissionDenied
+    return meetup
 
 
 def registration_or_404(request: HttpRequest, meetup: Meetup, pk: int) -> Registration:
@@ -100,7 +109,7 @@ def meetup_create(request: HttpRequest) -> HttpResponse:
 
 @workspace_view
 def meetup_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    meetup = meetup_or_404(pk)
+    meetup = managed_meetup_or_404(request, pk)
     # The form works on its own copy: the heading keeps the saved title while input is wrong.
     form = MeetupForm(posted(request), instance=Meetup.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
@@ -122,6 +131,7 @@ def meetup_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "registrations": registrations,
         "employers": list(selectors.employers_of(meetup)),
         "proposals": list(meetup.proposed_dates.all()),
+        "may_manage": selectors.sees_all_names(request.user, meetup),
         "form": ConfirmForm()})
 
 
@@ -129,7 +139,7 @@ def meetup_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _status_change(request: HttpRequest, pk: int, *, kind: str, form_class, action,
                    done: str) -> HttpResponse:
-    meetup = meetup_or_404(pk)
+    meetup = managed_meetup_or_404(request, pk)
     form = form_class(posted(request))
     if request.method == "POST" and form.is_valid():
         if submit(form, lambda: action(meetup, form)):
@@ -167,7 +177,7 @@ def meetup_held(request: HttpRequest, pk: int) -> HttpResponse:
 
 @workspace_view
 def meetup_dates(request: HttpRequest, pk: int) -> HttpResponse:
-    meetup = meetup_or_404(pk)
+    meetup = managed_meetup_or_404(request, pk)
     form = ProposeDatesForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if submit(form, lambda: meetup_services.propose_dates(pk, form.dates(),
@@ -182,7 +192,7 @@ def meetup_dates(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_view
 @require_POST
 def meetup_choose_date(request: HttpRequest, pk: int) -> HttpResponse:
-    meetup = meetup_or_404(pk)
+    meetup = managed_meetup_or_404(request, pk)
     form = ChooseDateForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose one of the proposed dates."))
@@ -200,7 +210,11 @@ def meetup_choose_date(request: HttpRequest, pk: int) -> HttpResponse:
 
 @workspace_view
 def meetup_employers(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everyone in the workspace sees who comes; the organiser and coordinators invite."""
     meetup = meetup_or_404(pk)
+    may_manage = selectors.sees_all_names(request.user, meetup)
+    if request.method == "POST" and not may_manage:
+        raise PermissionDenied
     form = InviteEmployersForm(posted(request), meetup=meetup, user=request.user)
     if request.method == "POST" and form.is_valid():
         if submit(form, lambda: meetup_services.invite_employers(
@@ -210,14 +224,14 @@ def meetup_employers(request: HttpRequest, pk: int) -> HttpResponse:
             return back(meetup, "meetup_employers")
     return render(request, T + "employers.html", {
         "meetup": meetup, "form": form, "employers": list(selectors.employers_of(meetup)),
-        "answer_form": EmployerAnswerForm()})
+        "answer_form": EmployerAnswerForm(), "may_manage": may_manage})
 
 
 @workspace_view
 @require_POST
 def meetup_employer_answer(request: HttpRequest, pk: int, participation: int) -> HttpResponse:
     """Record an employer's answer given by phone."""
-    meetup = meetup_or_404(pk)
+    meetup = managed_meetup_or_404(request, pk)
     row = get_object_or_404(meetup.employers.select_related("employer"), pk=participation)
     form = EmployerAnswerForm(request.POST)
     if not form.is_valid():

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -18,6 +18,7 @@ from relations.services import confirmed_contacts
 from .. import tokens
 from ..models import DateAnswer, Meetup, MeetupEmployer, ProposedDate, Registration
 from ..notifications import notify
+from ..selectors import sees_all_names
 from .registrations import lock_meetup, promote_from_waiting_list
 
 EDITABLE = ("title", "theme", "sector", "description", "starts_at", "duration_minutes",
@@ -56,9 +57,18 @@ def create_meetup(*, by, **fields: Any) -> Meetup:
     return meetup
 
 
+def check_may_manage(meetup: Meetup, by) -> None:
+    """Changing a meetup itself (details, publishing, cancelling, dates, employers) is for its
+    organiser and the coordinators: it e-mails everyone invited, also other portfolios'
+    candidates. `by=None`: the platform itself (demo loader, tasks)."""
+    if by is not None and not sees_all_names(by, meetup):
+        raise PermissionDenied
+
+
 @transaction.atomic
 def update_meetup(meetup_id: int, *, by, **changes: Any) -> Meetup:
     meetup = lock_meetup(meetup_id)
+    check_may_manage(meetup, by)
     if meetup.status in (Meetup.Status.HELD, Meetup.Status.CANCELLED):
         raise ValidationError(_("A meetup that took place or was cancelled cannot be changed."))
     moved = "starts_at" in changes and changes["starts_at"] != meetup.starts_at
@@ -95,6 +105,7 @@ def _tell_everyone(meetup: Meetup, kind: str, version: str) -> None:
 @transaction.atomic
 def publish_meetup(meetup_id: int, *, by) -> Meetup:
     meetup = lock_meetup(meetup_id)
+    check_may_manage(meetup, by)
     if meetup.status != Meetup.Status.DRAFT:
         raise ValidationError(_("Only a draft can be published."))
     if meetup.starts_at is None:
@@ -110,6 +121,7 @@ def publish_meetup(meetup_id: int, *, by) -> Meetup:
 @transaction.atomic
 def cancel_meetup(meetup_id: int, *, by, reason: str = "") -> Meetup:
     meetup = lock_meetup(meetup_id)
+    check_may_manage(meetup, by)
     if meetup.status in (Meetup.Status.HELD, Meetup.Status.CANCELLED):
         raise ValidationError(_("This meetup was already %(status)s.")
                               % {"status": meetup.get_status_display()})
@@ -124,6 +136,7 @@ def cancel_meetup(meetup_id: int, *, by, reason: str = "") -> Meetup:
 @transaction.atomic
 def mark_held(meetup_id: int, *, by) -> Meetup:
     meetup = lock_meetup(meetup_id)
+    check_may_manage(meetup, by)
     if meetup.status not in Meetup.OPEN_STATES:
         raise ValidationError(_("Only a published meetup can be marked as held."))
     if meetup.starts_at is None or meetup.starts_at > timezone.now():
@@ -142,6 +155,7 @@ def mark_held(meetup_id: int, *, by) -> Meetup:
 @transaction.atomic
 def invite_employers(meetup_id: int, employer_ids: Iterable[int], *, by) -> list[MeetupEmployer]:
     meetup = Meetup.objects.get(pk=meetup_id)
+    check_may_manage(meetup, by)
     if meetup.status in (Meetup.Status.HELD, Meetup.Status.CANCELLED):
         raise ValidationError(_("A meetup that took place or was cancelled cannot be changed."))
     invited = []
@@ -228,6 +242,7 @@ def answer_invitation(token: str, *, coming: bool, suitable_dates: Iterable[int]
 def set_employer_status(participation_id: int, status: str, *, by) -> MeetupEmployer:
     """The relationship manager records the answer (given by phone)."""
     participation = MeetupEmployer.objects.select_for_update().get(pk=participation_id)
+    check_may_manage(participation.meetup, by)
     if status not in MeetupEmployer.Status.values:
         raise ValidationError(_("Choose invited, confirmed or declined."))
     participation.status = status
@@ -242,6 +257,7 @@ def set_employer_status(participation_id: int, status: str, *, by) -> MeetupEmpl
 def propose_dates(meetup_id: int, dates: Iterable[datetime], *, by) -> list[ProposedDate]:
     """Two to four dates in the future; replaces earlier proposals (and their answers)."""
     meetup = lock_meetup(meetup_id)
+    check_may_manage(meetup, by)
     if meetup.status != Meetup.Status.DRAFT:
         raise ValidationError(_("Dates can be proposed only while the meetup is a draft."))
     chosen = sorted(set(dates))
@@ -293,6 +309,7 @@ def date_results(meetup: Meetup) -> list[DateResult]:
 @transaction.atomic
 def choose_date(meetup_id: int, proposal_id: int, *, by) -> Meetup:
     meetup = lock_meetup(meetup_id)
+    check_may_manage(meetup, by)
     proposal = meetup.proposed_dates.filter(pk=proposal_id).first()
     if proposal is None:
         raise ValidationError(_("Choose one of the proposed dates."))

@@ -25,7 +25,7 @@ from relations.validators import validate_phone
 from .. import tokens
 from ..models import Meetup, PracticalNeed, Registration
 from ..notifications import notify
-from ..selectors import check_name_visible
+from ..selectors import check_name_visible, sees_all_names
 
 MAX_NAME = 100
 
@@ -382,6 +382,8 @@ def cancel_on_behalf(registration_id: int, *, by) -> Registration:
 def change_capacity(meetup_id: int, capacity: int, *, by) -> Meetup:
     """More places move the waiting list up; fewer than already confirmed is refused."""
     meetup = lock_meetup(meetup_id)
+    if by is not None and not sees_all_names(by, meetup):
+        raise PermissionDenied  # the organiser's and coordinators' decision
     confirmed = confirmed_count(meetup)
     if capacity < 1:
         raise ValidationError({"capacity": _("A meetup needs at least one place.")})

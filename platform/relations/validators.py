@@ -3,6 +3,7 @@ input validators: model fields, forms, the import wizard (through the models' `f
 and the services all use these. Messages in plain language."""
 
 import re
+import unicodedata
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -23,7 +24,8 @@ def validate_kvk_number(value: str) -> None:
     number = normalise_kvk(value)
     if not re.fullmatch(r"[0-9]{8}", number) or number == "00000000":
         raise ValidationError(
-            _("A KvK number has exactly 8 digits, for example 27312152."), code="kvk")
+            _("A KvK number has exactly 8 digits and is not 00000000, for example 27312152."),
+            code="kvk")
 
 
 PHONE_CHARACTERS = re.compile(r"\+?[0-9 ()\-]+")
@@ -54,10 +56,28 @@ def passes_eleven_test(digits: str) -> bool:
     return sum(int(d) * w for d, w in zip(digits, weights, strict=True)) % 11 == 0
 
 
+def could_hold_a_bsn(value: str) -> bool:
+    """Whether a free-text number could carry someone's BSN: after folding look-alike digits
+    (NFKC: fullwidth, superscript), its digits (whatever stands between or around them:
+    letters, "BSN", '/', '_') are 9 to 11 digits of which 9 in a row pass the 11-proof; or
+    it names a BSN outright. Deliberately broad: a client number
+    can always be written without these shapes."""
+    text = unicodedata.normalize("NFKC", value or "")
+    if re.search(r"(?i)\b(bsn|burgerservicenummer)", text):
+        return True
+    digits = "".join(ch for ch in text if ch.isdigit() and ch.isascii())
+    # 9 to 11 digits in all: any 9 in a row of them ("0111222333", "111222333/1")
+    if 9 <= len(digits) <= 11 and any(
+            passes_eleven_test(digits[start:start + 9]) for start in range(len(digits) - 8)):
+        return True
+    # a BSN written as one run of 9 digits inside a longer reference ("K111222333-2")
+    return any(passes_eleven_test(run) for run in re.findall(r"(?<![0-9])[0-9]{9}(?![0-9])",
+                                                             text))
+
+
 def validate_client_reference(value: str) -> None:
-    """The platform stores no BSN: a client number that could be one (9 digits, perhaps
-    written with spaces, dots or hyphens, passing the 11-proof) is refused."""
-    if passes_eleven_test(re.sub(r"[\s.\-]", "", value or "")):
+    """The platform stores no BSN: a client number that could be one is refused."""
+    if could_hold_a_bsn(value):
         raise ValidationError(
             _("This looks like a citizen service number (BSN). Do not enter a BSN here. Use "
               "the client number of the municipality."), code="bsn")

@@ -11,6 +11,7 @@ fails if anything but allauth's login signs someone in.
 
 from collections.abc import Callable
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.urls import URLPattern, path, reverse
 
@@ -24,7 +25,17 @@ def redirect_to(name: str, *, keep_query: bool = False) -> Callable[..., HttpRes
     return view
 
 
-to_allauth_login = redirect_to("account_login", keep_query=True)
+_to_allauth_login = redirect_to("account_login", keep_query=True)
+
+
+def to_allauth_login(request: HttpRequest, *args: object, **kwargs: object
+                     ) -> HttpResponseRedirect:
+    """Wagtail sends here whoever may not see an admin or private page. Anonymous: to
+    allauth's login (and back). Signed in without the right: 403, not the login page, which
+    would send them straight back here (a redirect loop)."""
+    if request.user.is_authenticated:
+        raise PermissionDenied
+    return _to_allauth_login(request)
 
 
 def gone(request: HttpRequest, *args: object, **kwargs: object):

@@ -15,7 +15,8 @@ text to every URL pattern of both sites."""
 
 from collections.abc import Callable
 
-from django.core.exceptions import BadRequest
+from django.conf import settings
+from django.core.exceptions import BadRequest, RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 
 NUL = "\x00"
@@ -35,8 +36,9 @@ def has_nul(request: HttpRequest) -> bool:
 
 
 class RefuseNulCharactersMiddleware:
-    """After the tenant middleware (the 400 page is the municipality's own), before the
-    session middleware (a cookie with NUL would be looked up)."""
+    """Also refuses a body over WERKTOP_MAX_REQUEST_MB (the Dutch 400 page). After the tenant
+    middleware (the 400 page is the municipality's own), before the session middleware (a
+    cookie with NUL would be looked up)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -44,4 +46,16 @@ class RefuseNulCharactersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if has_nul(request):
             raise BadRequest("NUL character in the request")
+        if too_large(request):
+            # Django caps form fields (DATA_UPLOAD_MAX_MEMORY_SIZE) but streams files of any
+            # size to disk: no anonymous form may make the server read 30 MB.
+            raise RequestDataTooBig("request body over WERKTOP_MAX_REQUEST_MB")
         return self.get_response(request)
+
+
+def too_large(request: HttpRequest) -> bool:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return True
+    return length > settings.WERKTOP_MAX_REQUEST_MB * 1024 * 1024

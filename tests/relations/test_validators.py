@@ -59,6 +59,27 @@ def test_no_eleven_proof_number_is_accepted_as_a_client_number(number, layout):
     assert _refused(validate_client_reference, written)
 
 
+FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+@settings(max_examples=300)
+@given(eleven_proof_numbers(),
+       st.sampled_from(["", "BSN ", "bsn:", "K", "0", "nr. ", "Burgerservicenummer "]),
+       st.sampled_from(["", "a", "/1", " ", "-x"]),
+       st.sampled_from(["", ".", "_", "-", " "]), st.booleans())
+def test_a_bsn_wrapped_in_other_characters_is_refused(number, prefix, suffix, separator,
+                                                      wide):
+    """The outside test's bypasses (fresh-eyes attack): `BSN 111222333`, `K111222333`,
+    `111222333a`, `111_222_333`, `111222333/1`, fullwidth digits, `0111222333`."""
+    if not passes_eleven_test(number):
+        return
+    written = separator.join((number[:3], number[3:6], number[6:]))
+    if wide:
+        written = written.translate(FULLWIDTH)
+    assert _refused(validate_client_reference, prefix + written + suffix), (
+        prefix + written + suffix)
+
+
 def test_known_bsn_examples_are_refused_and_ordinary_client_numbers_pass():
     for bsn in ("111222333", "123456782", "999999990", "1234.56.782"):
         assert _refused(validate_client_reference, bsn), bsn

@@ -24,6 +24,15 @@ def test_a_body_over_the_limit_gets_a_dutch_page(site, zoetermeer, national, set
     assert "Er ging iets mis met wat u stuurde" in html
 
 
+def test_a_large_upload_to_a_public_form_is_refused_before_it_is_read(zoetermeer, settings):
+    settings.WERKTOP_MAX_REQUEST_MB = 1
+    client = client_for(zoetermeer)
+    upload = SimpleUploadedFile("groot.bin", b"0" * (2 * 1024 * 1024))
+    response = client.post("/doe-mee-als-ondernemer/", {"file": upload})
+    assert response.status_code == 400
+    assert "Er ging iets mis met wat u stuurde" in response.content.decode()
+
+
 def test_personal_answers_are_never_cached(zoetermeer):
     manager = make_user(zoetermeer, Role.RELATIONSHIP_MANAGER, "cache@zoetermeer.example")
     with tenant_context(zoetermeer):

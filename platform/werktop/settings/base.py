@@ -91,6 +91,8 @@ TENANT_APPS = [
     "reports",
     "django_htmx",
     "django_filters",
+    # django-rules' template tags ({% has_perm %}); no models.
+    "rules",
     "rest_framework",
 ]
 
@@ -344,6 +346,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# The largest request body accepted at all (uploads included; the import takes at most 10 MB).
+WERKTOP_MAX_REQUEST_MB = env.int("WERKTOP_MAX_REQUEST_MB", default=20)
+
 # --- Language and time -------------------------------------------------------------------
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
@@ -372,8 +377,8 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # One login (werktop.login): Wagtail's login forms redirect to allauth's, passwords are
 # managed there, and pages and document collections cannot be protected by a shared password.
-WAGTAILADMIN_LOGIN_URL = "account_login"
-WAGTAIL_FRONTEND_LOGIN_URL = "/account/login/"
+# (Wagtail's own login URLs stay: werktop.login answers them, sending anonymous visitors to
+# allauth and refusing signed-in people who lack the right, instead of a redirect loop.)
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}
