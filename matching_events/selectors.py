@@ -29,6 +29,7 @@ from .models import (
     MatchLead,
     Meetup,
     MeetupEmployer,
+    Opportunity,
     PracticalNeed,
     Registration,
     SurveyResponse,
@@ -37,6 +38,15 @@ from .rules import runs_meetup
 
 CONFIRMED = Registration.Status.CONFIRMED
 WAITING = Registration.Status.WAITING
+
+
+def employer_portal_opportunities(employer) -> QuerySet[Opportunity]:
+    """What an employer's own portal account sees and edits: not an offer someone left on
+    the anonymous sign-up form in the employer's name that staff have not reviewed yet (it
+    could be anyone's; the relationship manager checks it first)."""
+    return employer.opportunities.exclude(
+        status=Opportunity.Status.AWAITING_REVIEW, posted_via_portal=True,
+        posted_by__isnull=True)
 
 
 def meetup_list(status: str = "") -> QuerySet[Meetup]:

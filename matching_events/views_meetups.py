@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from relations.access import record_refusal
 from relations.view_helpers import paginate, query_without_page, submit, workspace_view
 
 from . import audit_trail, selectors
@@ -56,11 +57,23 @@ def managed_meetup_or_404(request: HttpRequest, pk: int) -> Meetup:
 
 def registration_or_404(request: HttpRequest, meetup: Meetup, pk: int) -> Registration:
     """A registration of this meetup whose candidate the user may see by name (else 404)."""
-    registration = get_object_or_404(meetup.registrations.select_related("candidate"), pk=pk)
-    if registration.candidate_id not in selectors.names_shown(request.user, meetup,
-                                                              [registration.candidate_id]):
+    registration = meetup.registrations.select_related("candidate").filter(pk=pk).first()
+    if registration is None or registration.candidate_id not in selectors.names_shown(
+            request.user, meetup, [registration.candidate_id]):
+        # As for a candidate file: a 404, and the attempt in the audit trail (the candidate's
+        # number, never the name), so trying colleagues' registrations one by one shows.
+        if registration is None:
+            record_refusal(request, "registration", pk, exists=False)
+        else:
+            record_refusal(request, "candidate", registration.candidate_id,
+                           detail=f"bijeenkomst {meetup.pk}: {_where(request)}")
         raise Http404
     return registration
+
+
+def _where(request: HttpRequest) -> str:
+    match = getattr(request, "resolver_match", None)
+    return (match.url_name or "") if match is not None else ""
 
 
 def named(registrations) -> list[int]:

@@ -16,7 +16,14 @@ from relations.models import Employer
 from relations.services import confirmed_contacts
 
 from .. import tokens
-from ..models import DateAnswer, Meetup, MeetupEmployer, ProposedDate, Registration
+from ..models import (
+    DateAnswer,
+    EmployerAccount,
+    Meetup,
+    MeetupEmployer,
+    ProposedDate,
+    Registration,
+)
 from ..notifications import notify
 from ..selectors import sees_all_names
 from .registrations import lock_meetup, promote_from_waiting_list
@@ -240,9 +247,12 @@ def answer_invitation(token: str, *, coming: bool, suitable_dates: Iterable[int]
 
 @transaction.atomic
 def set_employer_status(participation_id: int, status: str, *, by) -> MeetupEmployer:
-    """The relationship manager records the answer (given by phone)."""
+    """The organiser or a coordinator records the answer (given by phone); the employer's own
+    portal account answers for itself."""
     participation = MeetupEmployer.objects.select_for_update().get(pk=participation_id)
-    check_may_manage(participation.meetup, by)
+    if by is None or not EmployerAccount.objects.filter(
+            user=by, employer_id=participation.employer_id).exists():
+        check_may_manage(participation.meetup, by)
     if status not in MeetupEmployer.Status.values:
         raise ValidationError(_("Choose invited, confirmed or declined."))
     participation.status = status

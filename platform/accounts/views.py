@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from matching_events import links
+from matching_events import selectors as meetup_selectors
 from matching_events.forms_portal import ParticipationAnswerForm, PortalOpportunityForm
 from matching_events.models import MeetupEmployer, Opportunity
 from matching_events.services import meetups, opportunities
@@ -116,7 +117,8 @@ def my_company(request: HttpRequest, employer) -> HttpResponse:
                                "over": over,
                                "form": None if over else _answer_form(participation)})
     return render(request, "accounts/my_company.html", {
-        "employer": employer, "opportunities": employer.opportunities.all(),
+        "employer": employer,
+        "opportunities": meetup_selectors.employer_portal_opportunities(employer),
         "participations": participations, "closed": CLOSED})
 
 
@@ -150,7 +152,8 @@ def my_opportunity_new(request: HttpRequest, employer) -> HttpResponse:
 
 @employer_view
 def my_opportunity_edit(request: HttpRequest, employer, pk: int) -> HttpResponse:
-    opportunity = get_object_or_404(Opportunity, pk=pk, employer=employer)
+    opportunity = get_object_or_404(
+        meetup_selectors.employer_portal_opportunities(employer), pk=pk)
     if opportunity.status in CLOSED:
         messages.error(request, _("A filled or closed opportunity cannot be changed."))
         return redirect("my_company")

@@ -168,3 +168,24 @@ def test_confirming_later_sends_the_open_invitation_that_had_nobody(
     with tenant_context(zoetermeer), django_capture_on_commit_callbacks(execute=True):
         assert meetups.confirm_employer_contact(outsider.pk, by=alice) == []  # once only
     assert len(mailoutbox) == 1
+
+
+def test_an_outsider_s_offer_does_not_appear_in_the_employer_s_own_portal(
+        zoetermeer, alice, known_employer):
+    """Found by the fresh-eyes attack: the visitor's offer showed (and could be edited) in the
+    real employer's "mijn bedrijf" until a relationship manager had reviewed it."""
+    from accounts.roles import Role
+    from matching_events.models import EmployerAccount, Opportunity
+    from tests.conftest import PASSWORD, client_for, make_user
+
+    outsider_signs_up(zoetermeer, title="Nepvacature van een buitenstaander")
+    owner = make_user(zoetermeer, Role.EMPLOYER, "eigen@bakkerij.example")
+    with tenant_context(zoetermeer):
+        EmployerAccount.objects.create(user=owner, employer=known_employer)
+        offer = Opportunity.objects.get(title="Nepvacature van een buitenstaander")
+    client = client_for(zoetermeer)
+    client.post("/account/login/", {"login": owner.email, "password": PASSWORD})
+    page = client.get("/mijn-bedrijf/")
+    assert page.status_code == 200
+    assert "Nepvacature" not in page.content.decode()
+    assert client.get(f"/mijn-bedrijf/kansen/{offer.pk}/bewerken/").status_code == 404

@@ -56,3 +56,26 @@ def test_a_colleague_sees_the_meetup_without_the_buttons(zoetermeer, bob, meetup
     assert page.status_code == 200
     assert f"/werkplek/bijeenkomsten/{meetup.pk}/bewerken/" not in html
     assert f"/werkplek/bijeenkomsten/{meetup.pk}/annuleren/" not in html
+
+
+def test_trying_a_colleague_s_registration_is_refused_and_audited(
+        zoetermeer, alice, bob, meetup):
+    from audit.models import AuditEntry
+    from tests.matching_events.conftest import confirmed_registration
+    from tests.relations.conftest import new_candidate
+
+    with tenant_context(zoetermeer):
+        candidate = new_candidate(alice)
+        registration = confirmed_registration(meetup, candidate, alice)
+    client = logged_in(zoetermeer, bob)
+    base = f"/werkplek/bijeenkomsten/{meetup.pk}/"
+    for path in (f"kandidaten/{registration.pk}/bevestigen/",
+                 f"kandidaten/{registration.pk}/afmelden/",
+                 f"aanmelden/kandidaten/{registration.pk}/"):
+        assert client.post(base + path, {"present": "1"}).status_code == 404, path
+    with tenant_context(zoetermeer):
+        refused = AuditEntry.objects.filter(action="refused", actor=bob, object_type="candidate",
+                                            object_id=str(candidate.pk))
+        assert refused.count() == 3
+        registration.refresh_from_db()
+        assert registration.status == "confirmed"

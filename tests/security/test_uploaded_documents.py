@@ -105,3 +105,21 @@ def test_markup_never_passes_for_an_allowed_type(prefix, markup, extension):
         head = upload.read(16)
         assert head.startswith((b"%PDF-", b"\xd0\xcf\x11\xe0", b"{\\rtf", b"\x89PNG",
                                 b"\xff\xd8\xff", b"PK\x03\x04"))
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("kapot.gif", b"GIF89a" + SCRIPT),
+    ("half.gif", b"GIF89a\x01\x00\x01\x00\x80\x00\x00"),
+    ("nep.jpg", b"\xff\xd8\xff\xe0" + SCRIPT),
+])
+def test_an_unreadable_image_is_a_form_error_not_a_server_error(name, data, zoetermeer,
+                                                                editor_client):
+    """Found by the fresh-eyes attack: these gave a 500 (UnidentifiedImageError)."""
+    editor_client.raise_request_exception = False
+    response = editor_client.post("/cms-beheer/images/add/", {
+        "title": name, "file": SimpleUploadedFile(name, data), "collection": 1})
+    assert response.status_code == 200
+    from wagtail.images.models import Image
+
+    with tenant_context(zoetermeer):
+        assert not Image.objects.exists()

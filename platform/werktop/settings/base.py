@@ -389,6 +389,8 @@ WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"SHARED_PASSWORD": False}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "doc", "xls",
                           "ppt", "rtf", "txt", "csv", "png", "jpg", "jpeg"]
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.documents.SafeDocumentForm"
+# Images are decoded completely on upload (cms.images): an unreadable one is a form error.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.images.SafeImageForm"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
 WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
