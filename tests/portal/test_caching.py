@@ -156,7 +156,7 @@ def test_pages_with_a_view_restriction_are_not_stored(zoetermeer):
     client = client_for(zoetermeer)
     for _ in range(2):
         response = client.get("/geheim/")
-        assert response.status_code == 302 and "/account/login/" in response["Location"]
+        assert response.status_code == 302 and "login/" in response["Location"]
     client.post("/account/login/", {"login": member.email, "password": PASSWORD})
     for _ in range(2):
         response = client.get("/geheim/")
