@@ -68,12 +68,18 @@ def same_address():
     return Candidate.objects.annotate(key=Lower(Trim("email"))).filter(key=ADDRESS)
 
 
-def slow_lookup(monkeypatch):
-    """Widen the window between "is this address known?" and creating the candidate."""
+def slow_lookup(monkeypatch, count: int = THREADS):
+    """Hold every submit between "is this address known?" and creating the candidate until
+    all of them are there (a barrier, not a sleep: on a loaded machine a sleep's window can
+    close before the last thread arrives, and the race would not show)."""
     create = registrations.create_candidate
+    window = threading.Barrier(count)
 
     def slowly(**fields):
-        time.sleep(0.2)
+        try:
+            window.wait(timeout=5)
+        except threading.BrokenBarrierError:
+            pass  # fewer submits reached this point: go on, never hang
         return create(**fields)
 
     monkeypatch.setattr(registrations, "create_candidate", slowly)
