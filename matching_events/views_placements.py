@@ -5,12 +5,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.services import record, record_many
 from relations import selectors
+from relations.access import visible_or_404
 from relations.rules import is_coordinator
 from relations.view_helpers import paginate, query_without_page, submit, workspace_view
 
@@ -73,7 +74,8 @@ def placement_create(request: HttpRequest) -> HttpResponse:
 
 @workspace_view
 def placement_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    placement = get_object_or_404(visible_placements(request.user), pk=pk)
+    placement = visible_or_404(request, visible_placements(request.user), pk,
+                               object_type="placement")
     form = PlacementForm(request.POST or None, instance=placement, user=request.user)
     if request.method == "POST" and form.is_valid():
         if submit(form, lambda: placements.update_placement(pk, by=request.user,
@@ -88,8 +90,9 @@ def placement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @workspace_view
 def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    placement = get_object_or_404(
-        visible_placements(request.user).select_related("follow_up", "recorded_by"), pk=pk)
+    placement = visible_or_404(
+        request, visible_placements(request.user).select_related("follow_up", "recorded_by"),
+        pk, object_type="placement")
     record("view", "placement", pk, request=request,
            detail=f"kandidaat {placement.candidate_id}")
     return render(request, "matching_events/offers/placement_detail.html",
@@ -118,7 +121,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
 
 @workspace_view
 def lead_detail(request: HttpRequest, pk: int, form: LeadForm | None = None) -> HttpResponse:
-    lead = get_object_or_404(visible_leads(request.user), pk=pk)
+    lead = visible_or_404(request, visible_leads(request.user), pk, object_type="match_lead")
     record("view", "match_lead", pk, request=request, detail=f"kandidaat {lead.candidate_id}")
     return render(request, "matching_events/offers/lead_detail.html", {
         "lead": lead, "form": form,
@@ -132,7 +135,7 @@ def lead_detail(request: HttpRequest, pk: int, form: LeadForm | None = None) -> 
 @workspace_view
 @require_POST
 def lead_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    lead = get_object_or_404(visible_leads(request.user), pk=pk)
+    lead = visible_or_404(request, visible_leads(request.user), pk, object_type="match_lead")
     form = LeadForm(request.POST)
     if form.is_valid():
         approve = form.cleaned_data["action"] == "approve"

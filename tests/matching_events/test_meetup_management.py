@@ -79,3 +79,23 @@ def test_trying_a_colleague_s_registration_is_refused_and_audited(
         assert refused.count() == 3
         registration.refresh_from_db()
         assert registration.status == "confirmed"
+
+
+def test_a_colleague_s_placement_or_match_lead_is_a_404_and_audited(zoetermeer, alice, bob):
+    from audit.models import AuditEntry
+    from matching_events.services import placements
+    from tests.relations.conftest import new_candidate
+
+    with tenant_context(zoetermeer):
+        candidate = new_candidate(alice)
+        employer = new_employer(alice)
+        placement = placements.record_placement(
+            candidate_id=candidate.pk, employer_id=employer.pk, by=alice, kind="job",
+            start_date=candidate.created_at.date())
+    client = logged_in(zoetermeer, bob)
+    for path in (f"/werkplek/plaatsingen/{placement.pk}/",
+                 f"/werkplek/plaatsingen/{placement.pk}/bewerken/"):
+        assert client.get(path).status_code == 404, path
+    with tenant_context(zoetermeer):
+        assert AuditEntry.objects.filter(action="refused", actor=bob, object_type="placement",
+                                         object_id=str(placement.pk)).count() == 2
