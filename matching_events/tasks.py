@@ -5,11 +5,11 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError, connection
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
-from django_tenants.utils import get_public_schema_name, schema_context
 
-from tenants.models import Municipality
+from tenants.fanout import in_every_municipality
+from werktop.schemas import require_municipality_schema
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 # The database restarting or failing over is as passing as an SMTP server that is away: retry.
@@ -22,18 +22,13 @@ DATABASE_GONE = (OperationalError, InterfaceError)
 RETRY_BACKOFF_MAX = 600
 
 
-def _require_municipality(task_name: str) -> None:
-    if connection.schema_name == get_public_schema_name():
-        raise RuntimeError(f"{task_name} must be sent from a municipality schema")
-
-
 @shared_task(name="matching_events.send_notification", bind=True, acks_late=True,
              autoretry_for=(smtplib.SMTPException, OSError, *DATABASE_GONE), retry_backoff=30,
              retry_backoff_max=RETRY_BACKOFF_MAX, max_retries=16)
 def send_notification(self, kind: str, pk: int, key: str) -> bool:
     """Render and send one notification; True when sent now, False when it was sent before
     (or its object is gone)."""
-    _require_municipality("send_notification")
+    require_municipality_schema("send_notification")
     from . import mails
 
     return mails.send_once(kind, pk, key)
@@ -59,7 +54,7 @@ def send_meetup_reminders(day: str | None = None) -> int:
     meetups it was meant for. The message key holds the meetup's date, so a rerun sends
     nothing twice and a meetup moved to another day gets a new reminder. Returns the number of
     reminders queued."""
-    _require_municipality("send_meetup_reminders")
+    require_municipality_schema("send_meetup_reminders")
     from .models import Meetup, MeetupEmployer, Registration
 
     start, end = _day_window(date.fromisoformat(day) if day else _tomorrow())
@@ -86,7 +81,7 @@ def send_meetup_reminders(day: str | None = None) -> int:
 @shared_task(name="matching_events.expire_unconfirmed_registrations")
 def expire_unconfirmed_registrations() -> int:
     """Remove this municipality's registrations never confirmed within the link's lifetime."""
-    _require_municipality("expire_unconfirmed_registrations")
+    require_municipality_schema("expire_unconfirmed_registrations")
     from .services.registrations import expire_unconfirmed
 
     return expire_unconfirmed()
@@ -94,11 +89,7 @@ def expire_unconfirmed_registrations() -> int:
 
 def _everywhere(task, *args) -> int:
     """Send `task` once per participating municipality, from inside its schema."""
-    schemas = list(Municipality.objects.participating().values_list("schema_name", flat=True))
-    for schema_name in schemas:
-        with schema_context(schema_name):
-            task.delay(*args)
-    return len(schemas)
+    return in_every_municipality(lambda: task.delay(*args))
 
 
 @shared_task(name="matching_events.send_meetup_reminders_everywhere")

@@ -4,11 +4,10 @@ The fan-out runs in the public schema; each publish runs in its municipality's s
 
 from celery import shared_task
 from django.core.cache import cache
-from django.db import connection
-from django_tenants.utils import get_public_schema_name, schema_context
 
-from tenants.models import Municipality
+from tenants.fanout import in_every_municipality
 from werktop import outbox
+from werktop.schemas import require_municipality_schema
 
 from . import rollups
 
@@ -21,8 +20,7 @@ DEBOUNCE_KEY = "ministry:publish-pending"
 @shared_task(name="ministry.publish_rollup")
 def publish_rollup() -> int | None:
     """Publish the figures of the municipality the task was sent from."""
-    if connection.schema_name == get_public_schema_name():
-        raise RuntimeError("ministry.publish_rollup must be sent from a municipality schema")
+    require_municipality_schema("ministry.publish_rollup")
     rollup = rollups.publish_rollup()
     return rollup.pk if rollup else None
 
@@ -43,8 +41,4 @@ def request_publish() -> bool:
 def reconcile_rollups_everywhere() -> int:
     """Beat entry point (nightly): one publish per participating municipality, each sent from
     inside its own schema."""
-    schemas = list(Municipality.objects.participating().values_list("schema_name", flat=True))
-    for schema_name in schemas:
-        with schema_context(schema_name):
-            publish_rollup.delay()
-    return len(schemas)
+    return in_every_municipality(publish_rollup.delay)

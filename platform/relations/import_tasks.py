@@ -5,19 +5,15 @@ locked and its status decides whether there is anything left to do."""
 import logging
 
 from celery import shared_task
-from django.db import connection, transaction
-from django_tenants.utils import get_public_schema_name
+from django.db import transaction
+
+from werktop.schemas import require_municipality_schema
 
 from . import imports
 from .import_models import ImportJob
 
 logger = logging.getLogger(__name__)
 Status = ImportJob.Status
-
-
-def _require_municipality(task_name: str) -> None:
-    if connection.schema_name == get_public_schema_name():
-        raise RuntimeError(f"{task_name} must be sent from a municipality schema")
 
 
 def _claim(job_id: int, allowed: tuple[str, ...], busy: str) -> ImportJob | None:
@@ -35,7 +31,7 @@ def _claim(job_id: int, allowed: tuple[str, ...], busy: str) -> ImportJob | None
 @shared_task(name="relations.validate_import")
 def validate_import(job_id: int) -> str:
     """Check every row of an uploaded file; the job becomes 'ready' or 'invalid'."""
-    _require_municipality("validate_import")
+    require_municipality_schema("validate_import")
     # 'validating' again: a redelivered task (worker lost) picks the job up where it was.
     job = _claim(job_id, (Status.UPLOADED, Status.VALIDATING), Status.VALIDATING)
     if job is None:
@@ -46,7 +42,7 @@ def validate_import(job_id: int) -> str:
 @shared_task(name="relations.run_import")
 def run_import(job_id: int) -> str:
     """Import a checked file, all rows or none. A job that is done is never imported again."""
-    _require_municipality("run_import")
+    require_municipality_schema("run_import")
     if _claim(job_id, (Status.READY, Status.IMPORTING), Status.IMPORTING) is None:
         return "skipped"
     with transaction.atomic():

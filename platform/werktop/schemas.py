@@ -10,3 +10,10 @@ def in_municipality_schema() -> bool:
     By name: demo data, tests and tasks may switch schemas without a tenant object."""
     return connection.schema_name not in (get_public_schema_name(),
                                           settings.TENANT_BASE_SCHEMA)
+
+
+def require_municipality_schema(task_name: str) -> None:
+    """The guard of every per-municipality task: it runs in the schema it was sent from, and
+    that must be a municipality's (never the national site or the template)."""
+    if not in_municipality_schema():
+        raise RuntimeError(f"{task_name} must be sent from a municipality schema")
