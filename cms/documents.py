@@ -4,8 +4,8 @@
   text, images), and the content must be what the extension says (`SafeDocumentForm`): an
   .html renamed .pdf, an SVG or XHTML renamed .txt, a script: refused at upload.
 - Served by Wagtail's view (which checks the collection's privacy) wrapped by
-  `serve_document`: always as an attachment, `nosniff`, a sandboxing CSP, and not cached when
-  the collection is restricted. The public media route never serves documents (werktop.media).
+  `serve_document`: always as an attachment, `nosniff`, a sandboxing CSP, not cached. The
+  public media route never serves documents (werktop.media).
 """
 
 import zipfile
@@ -15,11 +15,10 @@ from django import forms
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from wagtail.documents import get_document_model
 from wagtail.documents.forms import BaseDocumentForm
 from wagtail.documents.views.serve import serve
 
-from werktop.files import DOWNLOAD_HEADERS
+from werktop.files import add_download_headers
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls, .ppt
 SIGNATURES: dict[str, tuple[bytes, ...]] = {
@@ -117,16 +116,10 @@ class SafeDocumentForm(BaseDocumentForm):
 
 def serve_document(request: HttpRequest, document_id: int, document_filename: str
                    ) -> HttpResponse:
-    """Wagtail's serve view (privacy of the collection, the document_served signal), with the
-    headers that keep a document from ever running on our origin."""
+    """Wagtail's serve view (privacy of the collection, the document_served signal; always an
+    attachment: WAGTAILDOCS_INLINE_CONTENT_TYPES is empty), with the headers that keep a
+    document from ever running on our origin."""
     response = serve(request, document_id, document_filename)
-    if response.status_code != 200:
-        return response
-    document = get_document_model().objects.get(pk=document_id)
-    response["Content-Disposition"] = document.content_disposition.replace(
-        "inline", "attachment", 1)
-    for header, value in DOWNLOAD_HEADERS.items():
-        response[header] = value
-    if not document.collection.get_view_restrictions():
-        response["Cache-Control"] = "public, max-age=300"
+    if response.status_code == 200:
+        add_download_headers(response)
     return response

@@ -207,7 +207,7 @@ def update_candidate(candidate_id: int, *, by, expected_version: int | None,
     candidate.save()
     if previous_cv and candidate.cv.name != previous_cv:
         # A replaced or removed CV leaves nothing behind (no earlier versions on disk).
-        delete_after_commit(Candidate(cv=previous_cv).cv)
+        delete_after_commit(candidate.cv.storage, previous_cv)
     if candidate.ladder_rung and candidate.ladder_rung != previous_rung:
         LadderStep.objects.create(candidate=candidate, rung=candidate.ladder_rung,
                                   on=timezone.localdate(), recorded_by=by)

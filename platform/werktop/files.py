@@ -89,23 +89,26 @@ class UnguessableName:
         return hash(self.folder)
 
 
+def add_download_headers(response: HttpResponseBase) -> HttpResponseBase:
+    """Never sniffed, never cached, sandboxed: every download (file, export, document)."""
+    for header, value in DOWNLOAD_HEADERS.items():
+        response[header] = value
+    return response
+
+
 def as_download(response: HttpResponseBase, filename: str) -> HttpResponseBase:
     """Make an export (CSV, XLSX, JSON, PDF) a download with the same headers as a private
     file: attachment, never sniffed, never cached, sandboxed."""
     response["Content-Disposition"] = content_disposition_header(True, filename)
-    for header, value in DOWNLOAD_HEADERS.items():
-        response[header] = value
-    return response
+    return add_download_headers(response)
 
 
 def private_file_response(file, *, filename: str, content_type: str | None = None
                           ) -> FileResponse:
     """A private file as a download: attachment, never sniffed, never cached, sandboxed."""
-    response = FileResponse(file.open("rb"), as_attachment=True, filename=filename,
-                            content_type=content_type or "application/octet-stream")
-    for header, value in DOWNLOAD_HEADERS.items():
-        response[header] = value
-    return response
+    return add_download_headers(FileResponse(
+        file.open("rb"), as_attachment=True, filename=filename,
+        content_type=content_type or "application/octet-stream"))
 
 
 def move_into_private_storage(apps, schema_editor, *, model: str, fields: tuple[str, ...],
@@ -117,7 +120,7 @@ def move_into_private_storage(apps, schema_editor, *, model: str, fields: tuple[
     manager = apps.get_model(model)._base_manager
     public_root = os.path.join(settings.MEDIA_ROOT, connection.schema_name)
     naming = UnguessableName(folder)
-    for row in manager.exclude(**{f"{fields[0]}__isnull": True}).iterator():
+    for row in manager.iterator():
         changes = {}
         for field in fields:
             name = getattr(row, field).name
@@ -131,12 +134,11 @@ def move_into_private_storage(apps, schema_editor, *, model: str, fields: tuple[
             manager.filter(pk=row.pk).update(**changes)
 
 
-def delete_after_commit(file) -> None:
+def delete_after_commit(storage: FileSystemStorage, name: str) -> None:
     """Remove a stored file once the transaction that stopped referring to it has committed
-    (a rollback keeps it). Takes the FieldFile or its storage-relative name's owner."""
-    if not file:
+    (a rollback keeps it)."""
+    if not name:
         return
-    storage, name = file.storage, file.name
     path = storage.path(name)  # resolved now, in this schema: the callback may run elsewhere
     transaction.on_commit(lambda: _remove(path))
 

@@ -56,6 +56,4 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     """400 in Dutch, with the site's layout (Django's own renders the template without the
     request, so without the layout's context): a body over the size limit, too many fields,
     a malformed request."""
-    from django.shortcuts import render
-
     return render(request, "400.html", status=400)

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import tenant_context
 
@@ -58,11 +59,13 @@ def test_a_failed_change_keeps_the_current_cv(zoetermeer, owner, settings,
                                               django_capture_on_commit_callbacks):
     with tenant_context(zoetermeer), django_capture_on_commit_callbacks(execute=True):
         candidate = new_candidate(owner, cv=_pdf("versie 1"))
-    with tenant_context(zoetermeer), pytest.raises(services.StaleEdit), \
-            django_capture_on_commit_callbacks(execute=True):
-        services.update_candidate(candidate.pk, by=owner, expected_version=99,
-                                  cv=_pdf("versie 2"))
-    assert candidate.cv.name in _stored(settings)
+    for wrong, error in (({"expected_version": 99}, services.StaleEdit),
+                         ({"expected_version": None, "email": "geen-adres"}, ValidationError)):
+        with tenant_context(zoetermeer), pytest.raises(error), \
+                django_capture_on_commit_callbacks(execute=True):
+            services.update_candidate(candidate.pk, by=owner, cv=_pdf("versie 2"), **wrong)
+    # the current CV stays, and the refused upload left nothing behind
+    assert _stored(settings) == {candidate.cv.name}
 
 
 def test_retention_deletes_files_no_row_refers_to(zoetermeer, owner, settings,
