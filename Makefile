@@ -53,7 +53,7 @@ lint: install  ## ruff, and bandit (no finding of medium or high severity)
 vendor-css:  ## re-vendor the NL Design System CSS from the npm lock file
 	@infra/nlds/vendor.sh
 
-messages: install  ## update and compile the Dutch translations (platform/werktop/locale)
+messages: install  ## update and compile the Dutch translations (platform/core/locale)
 	@$(MANAGE) makemessages -l nl --no-obsolete -v 0 $(I18N_IGNORE)
 	@$(MANAGE) compilemessages -l nl -v 0 $(I18N_IGNORE)
 

@@ -2,7 +2,7 @@
 
 Wagtail 8 starts a few widgets with an inline `<script>` next to the widget: the date, time
 and date-time pickers and the inline panels (templates, overridden in
-platform/werktop/templates/wagtailadmin/), and the chooser widgets (page, image, document,
+platform/core/templates/wagtailadmin/), and the chooser widgets (page, image, document,
 snippet, task), whose `BaseChooser.render()` writes `<script>new PageChooser(...)</script>`
 in Python. Widget templates get no request, so no nonce; and the same HTML also arrives
 through fetch() (modals, the inline panel's empty form), where a nonce of another response

@@ -5,7 +5,7 @@
   .html renamed .pdf, an SVG or XHTML renamed .txt, a script: refused at upload.
 - Served by Wagtail's view (which checks the collection's privacy) wrapped by
   `serve_document`: always as an attachment, `nosniff`, a sandboxing CSP, not cached. The
-  public media route never serves documents (werktop.media).
+  public media route never serves documents (core.media).
 """
 
 import zipfile
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from wagtail.documents.forms import BaseDocumentForm
 from wagtail.documents.views.serve import serve
 
-from werktop.files import add_download_headers
+from core.files import add_download_headers
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls, .ppt
 SIGNATURES: dict[str, tuple[bytes, ...]] = {

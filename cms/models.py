@@ -17,7 +17,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
-from werktop.colours import contrast_ratio
+from core.colours import contrast_ratio
 
 from .blocks import RICH_TEXT_FEATURES, BodyBlock
 

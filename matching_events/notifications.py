@@ -5,7 +5,7 @@ it (see `mails.py`). The idempotency key names the message; a retried or repeate
 `OutgoingMessage` already sent and does nothing.
 """
 
-from werktop.outbox import send_after_commit
+from core.outbox import send_after_commit
 
 
 def notify(kind: str, pk: int, key: str | None = None) -> None:

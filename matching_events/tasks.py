@@ -8,8 +8,8 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
+from core.schemas import require_municipality_schema
 from tenants.fanout import in_every_municipality
-from werktop.schemas import require_municipality_schema
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 # The database restarting or failing over is as passing as an SMTP server that is away: retry.

@@ -25,7 +25,7 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import connection, models
 
-from werktop.files import private_root
+from core.files import private_root
 
 from .models import Domain, Municipality
 
@@ -171,7 +171,7 @@ def media_root(schema: str) -> Path:
 
 
 def private_media_root(schema: str) -> Path:
-    """PRIVATE_MEDIA_ROOT/<schema>/: its private files (CVs, reports, imports; werktop.files)."""
+    """PRIVATE_MEDIA_ROOT/<schema>/: its private files (CVs, reports, imports; core.files)."""
     return Path(private_root(schema))
 
 

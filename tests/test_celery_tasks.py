@@ -4,10 +4,10 @@ in tests/e2e)."""
 import pytest
 from django_tenants.utils import schema_context, tenant_context
 
+from core.tasks import describe_worker
 from targets.models import TargetProgress
 from targets.tasks import recount_all_target_progress, recount_target_progress
 from werktop.celery import app
-from werktop.tasks import describe_worker
 
 
 def test_a_task_sent_from_a_municipality_runs_in_its_schema(zoetermeer, hilversum):

@@ -105,7 +105,7 @@ def test_documents_are_not_served_as_raw_media(zoetermeer, settings, tmp_path):
 
 
 def test_content_type_ids_are_the_same_in_every_schema(zoetermeer, hilversum):
-    """werktop.db keeps Django's ContentType cache across schemas; that is only right because
+    """core.db keeps Django's ContentType cache across schemas; that is only right because
     the content-type table is shared (public schema only)."""
     from django.conf import settings
     from django.contrib.contenttypes.models import ContentType

@@ -5,7 +5,7 @@ import sys
 import sysconfig
 from pathlib import Path
 
-from werktop.tasks import describe_worker
+from core.tasks import describe_worker
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"]).resolve()
 

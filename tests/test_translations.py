@@ -5,7 +5,7 @@ import gettext
 import re
 from pathlib import Path
 
-LOCALE = Path(__file__).resolve().parents[1] / "platform" / "werktop" / "locale" / "nl"
+LOCALE = Path(__file__).resolve().parents[1] / "platform" / "core" / "locale" / "nl"
 PO = LOCALE / "LC_MESSAGES" / "django.po"
 MO = LOCALE / "LC_MESSAGES" / "django.mo"
 

@@ -41,7 +41,7 @@ max_requests_jitter = 200
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 # Logs: gunicorn's own lines on stderr; no access log by default, because the application logs
-# one JSON "request" line per response (werktop.logging). GUNICORN_ACCESS_LOG=- switches it on.
+# one JSON "request" line per response (core.logging). GUNICORN_ACCESS_LOG=- switches it on.
 errorlog = "-"
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()

@@ -3,7 +3,7 @@
 # the static files. The result is committed, so a fresh machine needs no npm.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-dest="$here/../../platform/werktop/static/vendor/utrecht"
+dest="$here/../../platform/core/static/vendor/utrecht"
 cd "$here"
 npm ci --silent --no-audit --no-fund
 mkdir -p "$dest"

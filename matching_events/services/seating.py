@@ -16,8 +16,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.pdf import html_to_pdf
 from relations.models import Candidate, Employer
-from werktop.pdf import html_to_pdf
 
 from ..matching import candidate_rows, fit_for_employer, fit_matrix, opportunities_by_employer
 from ..models import Meetup, MeetupEmployer, Opportunity, Registration, TableSeat

@@ -3,8 +3,8 @@ in the schema of its municipality (tenant-schemas-celery carries the schema in t
 
 from celery import shared_task
 
+from core.schemas import require_municipality_schema
 from tenants.fanout import in_every_municipality
-from werktop.schemas import require_municipality_schema
 
 from . import services
 

@@ -6,7 +6,7 @@ class AuditConfig(AppConfig):
     verbose_name = "Logboek"
 
     def ready(self) -> None:
-        from werktop import logging as structured_logging
+        from core import logging as structured_logging
 
         from . import security_events
 

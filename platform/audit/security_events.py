@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models.signals import m2m_changed
 from django.http import HttpRequest, HttpResponse
 
-from werktop.schemas import in_municipality_schema
+from core.schemas import in_municipality_schema
 
 from . import services
 

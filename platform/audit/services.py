@@ -4,7 +4,7 @@ database refuses UPDATE, DELETE and TRUNCATE: migration 0003).
 Every entry is also one structured log line ("audit": actor, action, object, result, origin,
 time): the trail in the municipality's schema for coordinators, the log for operations. The
 log line holds ids and roles only: no e-mail address (the entry's `actor_label`), no client
-address (the log has the network from `werktop.logging`), and no free-text detail where a
+address (the log has the network from `core.logging`), and no free-text detail where a
 person could have typed personal data (an erasure's reason)."""
 
 from collections.abc import Iterable
@@ -13,7 +13,7 @@ from typing import Any
 import structlog
 from django.http import HttpRequest
 
-from werktop.logging import actor_of, get_logger
+from core.logging import actor_of, get_logger
 
 from .models import AuditEntry
 
@@ -55,7 +55,7 @@ def emit(action: str, object_type: str, object_id: object = "", *, actor=None,
         fields["actor"] = actor_of(actor, request)
     elif action == "login_failed":
         fields["actor"] = None  # who tried is not known, and the address typed is not kept
-    else:  # the request's user if there is one (bound by werktop.logging), else nobody
+    else:  # the request's user if there is one (bound by core.logging), else nobody
         fields["actor"] = structlog.contextvars.get_contextvars().get("actor")
     if detail and action not in DETAIL_NOT_LOGGED:
         fields["detail"] = _clean(detail, 200)

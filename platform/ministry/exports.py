@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from werktop.files import as_download
+from core.files import as_download
 
 from .figures import TARGETS, Row
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from werktop.schemas import in_municipality_schema
+from core.schemas import in_municipality_schema
 
 
 def changed(sender: type, instance: Any, **kwargs: Any) -> None:

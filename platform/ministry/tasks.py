@@ -5,9 +5,9 @@ The fan-out runs in the public schema; each publish runs in its municipality's s
 from celery import shared_task
 from django.core.cache import cache
 
+from core import outbox
+from core.schemas import require_municipality_schema
 from tenants.fanout import in_every_municipality
-from werktop import outbox
-from werktop.schemas import require_municipality_schema
 
 from . import rollups
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record, record_many
-from werktop.files import as_download
+from core.files import as_download
 
 from .import_fields import labels_for
 from .models import Candidate, Employer

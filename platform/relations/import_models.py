@@ -1,7 +1,7 @@
 """Models of the import wizard (imported by relations.models).
 
 One `ImportJob` per uploaded spreadsheet. It lives in the municipality's schema; the file is
-stored in the municipality's private storage (werktop.files), outside the public media folder,
+stored in the municipality's private storage (core.files), outside the public media folder,
 under an unguessable name. The file is removed once the import is done.
 """
 
@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from werktop.files import UnguessableName, get_private_storage
+from core.files import UnguessableName, get_private_storage
 
 # A task that has not finished after this long is gone (its worker died for good); acks_late
 # normally redelivers it long before.

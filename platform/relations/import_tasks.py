@@ -7,7 +7,7 @@ import logging
 from celery import shared_task
 from django.db import transaction
 
-from werktop.schemas import require_municipality_schema
+from core.schemas import require_municipality_schema
 
 from . import imports
 from .import_models import ImportJob

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower, Trim, Upper
 from django.utils.translation import gettext_lazy as _
 
-from werktop.files import UnguessableName, get_private_storage
+from core.files import UnguessableName, get_private_storage
 
 from .reference import LADDER_CHOICES, SBI_CHOICES, ZRM_DOMAIN_CHOICES, ZRM_LEVEL_CHOICES
 from .validators import (

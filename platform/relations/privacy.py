@@ -7,8 +7,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.services import record
+from core.files import private_storage, stored_names
 from tenants.models import Municipality
-from werktop.files import private_storage, stored_names
 
 from .models import Candidate
 

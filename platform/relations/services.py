@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record
-from werktop.files import delete_after_commit
+from core.files import delete_after_commit
 
 from .models import (
     Candidate,

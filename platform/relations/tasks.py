@@ -2,8 +2,8 @@
 
 from celery import shared_task
 
+from core.schemas import require_municipality_schema
 from tenants.fanout import in_every_municipality
-from werktop.schemas import require_municipality_schema
 
 from . import privacy
 

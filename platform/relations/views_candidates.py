@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.services import record
-from werktop.files import as_download, private_file_response
+from core.files import as_download, private_file_response
 
 from . import access, exports, privacy, selectors, services
 from .filters import CandidateFilter

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from werktop import outbox
+from core import outbox
 
 from . import access, import_tasks, imports, selectors
 from .import_files import ImportFileError
@@ -43,7 +43,7 @@ def _job_or_404(request: HttpRequest, pk: int) -> ImportJob:
 
 def _send(request: HttpRequest, task, job: ImportJob, *, ready: str, busy: str) -> None:
     """Mark the job busy and hand it to Celery (once, however often the button is pressed).
-    While the broker is unavailable the task waits in the outbox (werktop.outbox) and the job
+    While the broker is unavailable the task waits in the outbox (core.outbox) and the job
     starts when Redis is back. Another failure: say so instead of failing the page."""
     if not imports.hand_over(job, from_statuses=(ready,), to=busy):
         return

@@ -1,5 +1,5 @@
 """The Friday report of a municipality: one row per generated report, in the municipality's
-schema. The files (PDF and XLSX) live in the municipality's private storage (werktop.files),
+schema. The files (PDF and XLSX) live in the municipality's private storage (core.files),
 outside the public media folder: they are downloaded through a permission-checked view."""
 
 from datetime import timedelta
@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from werktop.files import UnguessableName, get_private_storage
+from core.files import UnguessableName, get_private_storage
 
 # A report that has been "running" this long has lost its worker; it may be generated again.
 STUCK_AFTER = timedelta(minutes=30)

@@ -1,4 +1,4 @@
-"""The report's two files: a PDF (WeasyPrint, through `werktop.pdf`) and an XLSX (openpyxl).
+"""The report's two files: a PDF (WeasyPrint, through `core.pdf`) and an XLSX (openpyxl).
 Both are rendered from a `ReportContent`: counts only."""
 
 import io
@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from werktop.pdf import html_to_pdf
+from core.pdf import html_to_pdf
 
 from .content import ReportContent
 

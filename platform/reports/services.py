@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role, users_with_role
-from werktop.outbox import send_after_commit
+from core.outbox import send_after_commit
 
 from . import mail
 from .content import build_content, monday_of

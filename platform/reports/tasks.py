@@ -6,8 +6,8 @@ carries the schema in the task headers)."""
 
 from celery import shared_task
 
+from core.schemas import require_municipality_schema
 from tenants.fanout import in_every_municipality
-from werktop.schemas import require_municipality_schema
 
 from . import services
 

@@ -12,8 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HTMX_STOP_POLLING
 
+from core.files import private_file_response
 from relations.view_helpers import paginate, workspace_view
-from werktop.files import private_file_response
 
 from . import services
 from .models import Report

@@ -8,7 +8,7 @@ from celery.signals import beat_init, celeryd_init, worker_ready
 from kombu import Queue
 from tenant_schemas_celery.app import CeleryApp
 
-from . import metrics, sentry
+from core import metrics, sentry
 
 # Servers and workers default to production settings, which refuse DEBUG and the dev key;
 # `make run` sets werktop.settings.dev.
@@ -65,7 +65,7 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/10"),
         "options": {"queue": "default"},
     },
-    # Tasks stored while Redis was down (werktop.outbox) go out within a minute of its return.
+    # Tasks stored while Redis was down (core.outbox) go out within a minute of its return.
     "relay-outbox": {
         "task": "werktop.relay_outbox",
         "schedule": crontab(minute="*"),

@@ -4,9 +4,9 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from cms import seo
+from core import views
 from ministry import views as ministry_views
 
-from . import views
 from .urls_common import urlpatterns as common
 
 urlpatterns = [
@@ -20,4 +20,4 @@ urlpatterns = [
     *common,
 ]
 
-handler400 = "werktop.views.bad_request"
+handler400 = "core.views.bad_request"

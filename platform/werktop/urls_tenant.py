@@ -7,9 +7,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 from accounts import views as account_views
 from cms import documents, seo
 from cms.caching import cached_wagtail_urls
+from core import login, media, views
 from relations import views as relation_views
 
-from . import login, media, views
 from .urls_common import urlpatterns as common
 
 urlpatterns = [
@@ -42,4 +42,4 @@ urlpatterns = [
     path("", include(cached_wagtail_urls())),
 ]
 
-handler400 = "werktop.views.bad_request"
+handler400 = "core.views.bad_request"

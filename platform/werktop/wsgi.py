@@ -1,11 +1,11 @@
 """The WSGI application (gunicorn: infra/docker/gunicorn.conf.py). Sentry starts first when
-SENTRY_DSN is set (werktop.sentry), so its Django integration sees the whole request."""
+SENTRY_DSN is set (core.sentry), so its Django integration sees the whole request."""
 
 import os
 
 from django.core.wsgi import get_wsgi_application
 
-from werktop import sentry
+from core import sentry
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "werktop.settings.production")
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from django_tenants.utils import schema_context, tenant_context
 
+from core.tasks import describe_worker
 from targets.models import TargetProgress
 from targets.tasks import recount_all_target_progress, recount_target_progress
 from tenants.models import Municipality
 from tests.e2e.conftest import running
 from werktop.celery import app
-from werktop.tasks import describe_worker
 
 pytestmark = pytest.mark.e2e
 

@@ -53,7 +53,7 @@ CBS_CODE = "GM0637"
 QUEUE = "faults-drill"
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 CSRF_COOKIE = re.compile(r"csrftoken=([^;]+)")
-UNAVAILABLE_PAGE = '<html lang="nl">'  # the 503 page, in Dutch (werktop.db_errors)
+UNAVAILABLE_PAGE = '<html lang="nl">'  # the 503 page, in Dutch (core.db_errors)
 MAX_ATTEMPTS = 60
 
 

@@ -9,8 +9,8 @@ from django.utils.translation import gettext
 from django_tenants.middleware.main import TenantMainMiddleware
 
 from cms.models import HomePage
+from core import db_errors
 from tests.conftest import host_of
-from werktop import db_errors
 
 pytestmark = pytest.mark.faults
 

@@ -32,14 +32,14 @@ from django.utils import timezone
 from django_tenants.utils import schema_context, tenant_context
 
 from accounts.roles import Role
+from core import cache as fault_tolerant_cache
+from core import outbox
+from core.models import OutboxTask
 from matching_events.models import Registration
 from matching_events.services import meetups
 from tests.conftest import client_for, make_user
 from tests.relations.conftest import logged_in
-from werktop import cache as fault_tolerant_cache
-from werktop import outbox
 from werktop.celery import app
-from werktop.models import OutboxTask
 
 REDIS_SERVER = shutil.which("redis-server") or "/work/main/.venv/bin/redis-server"
 PERSON = {"first_name": "Samira", "last_name": "Bouzid", "email": "samira@example.org",
@@ -119,7 +119,7 @@ def on_redis(redis_server, settings) -> Iterator[RedisServer]:
     location = redis_server.url(0)
     settings.CACHES = {name: {**config, "LOCATION": location}
                        for name, config in settings.CACHES.items()}
-    assert settings.CACHES["default"]["BACKEND"] == "werktop.cache.FaultTolerantRedisCache"
+    assert settings.CACHES["default"]["BACKEND"] == "core.cache.FaultTolerantRedisCache"
     before = app.conf.broker_url, app.conf.task_always_eager
     app.conf.broker_url, app.conf.task_always_eager = redis_server.url(1), False
     _reset_celery_connections()
@@ -244,7 +244,7 @@ def test_an_unreachable_cache_answers_misses_and_drops_writes(dead_cache, caplog
         cache.incr("counter")  # Django's "no such key"
     with pytest.raises(ValueError):
         cache.decr("counter")
-    warnings = [r for r in caplog.records if r.name == "werktop.cache"]
+    warnings = [r for r in caplog.records if r.name == "core.cache"]
     assert len(warnings) == 1 and warnings[0].levelname == "WARNING"  # once, not per call
 
 
@@ -336,7 +336,7 @@ def test_a_debounced_task_waits_in_the_outbox_once(zoetermeer, broker_down):
 
 
 def test_only_primary_keys_and_codes_go_into_the_outbox(db):
-    from werktop.tasks import describe_worker
+    from core.tasks import describe_worker
 
     with pytest.raises(TypeError):
         outbox.send_after_commit(describe_worker, {"email": "samira@example.org"})

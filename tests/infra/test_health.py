@@ -1,4 +1,4 @@
-"""Health endpoints (werktop.health): liveness without database or Redis, readiness with the
+"""Health endpoints (core.health): liveness without database or Redis, readiness with the
 database, the TLS ask of the proxy, and none of them redirected, host-checked, tenant-routed
 or logged per request."""
 
@@ -10,9 +10,9 @@ from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 
+from core import health
 from tenants.models import Domain
 from tests.conftest import host_of, query_budget
-from werktop import health
 
 POD = "10.42.7.19:8000"  # how a Kubernetes probe addresses the pod
 

@@ -1,4 +1,4 @@
-"""Prometheus metrics (werktop.metrics) at /metrics: token, labels without ids, counts per
+"""Prometheus metrics (core.metrics) at /metrics: token, labels without ids, counts per
 municipality, broker queue lengths, the outbox, Celery task counters, multiprocess mode."""
 
 import os
@@ -14,9 +14,9 @@ from django.test import Client
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
+from core.models import OutboxTask
 from tests.conftest import host_of
 from werktop.celery import app as celery_app
-from werktop.models import OutboxTask
 
 TOKEN = "metrics-test-token-0123456789"
 REPO = Path(__file__).resolve().parents[2]
@@ -210,7 +210,7 @@ def test_a_worker_serves_its_task_counters_on_its_own_port(monkeypatch):
     import socket
     import urllib.request
 
-    from werktop import metrics
+    from core import metrics
 
     monkeypatch.delenv("CELERY_METRICS_PORT", raising=False)
     assert metrics.start_worker_exporter() is None  # off by default
@@ -235,7 +235,7 @@ def test_a_worker_serves_its_task_counters_on_its_own_port(monkeypatch):
 # --- multiprocess mode -------------------------------------------------------------------------
 
 _CHILD = """
-from werktop import metrics
+from core import metrics
 metrics.CELERY_TASKS.labels(task="tests.infra.multiprocess", state="success").inc()
 metrics.HTTP_REQUESTS.labels(method="GET", status="200", route="/multiprocess/").inc()
 """

@@ -5,7 +5,7 @@ front of the test database with pool_mode=transaction and ONE server connection,
 client takes turns on the same server session. First the race: django-tenants' session-level
 `SET search_path` (pool mode "session", the default) stays behind on the shared server
 connection, and a client reads the other client's municipality. Then the platform's way
-(POOL_MODE "transaction", werktop/db/pooling.py: `SET LOCAL search_path` in the same message
+(POOL_MODE "transaction", core/db/pooling.py: `SET LOCAL search_path` in the same message
 as every statement) under the same interleaving, with another client spoiling the session's
 search_path, in transactions and savepoints, and with threads running freely.
 
@@ -37,11 +37,11 @@ from django.db.utils import load_backend
 from django_tenants.utils import tenant_context
 from psycopg.client_cursor import ClientCursorMixin
 
+from core.db import pooling
 from relations.models import Employer
 from tenants.models import Municipality
 from tenants.services import provision_municipality
 from tests.conftest import HILVERSUM, ZOETERMEER
-from werktop.db import pooling
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "infra/pgbouncer/pgbouncer.ini.example"
 PREFIX = "PgBouncer-proef"

@@ -1,4 +1,4 @@
-"""Sentry (werktop.sentry): off without SENTRY_DSN; with it, an exception in a request is
+"""Sentry (core.sentry): off without SENTRY_DSN; with it, an exception in a request is
 captured with the municipality's schema as tag and without personal data or secrets.
 
 The capture runs in a child process (this file run as a script) with a fake transport in
@@ -49,7 +49,7 @@ urlpatterns = [path("boom/", boom)]
 # --- in the test process -------------------------------------------------------------------------
 
 def test_nothing_is_started_or_sent_without_a_dsn(settings):
-    from werktop import sentry
+    from core import sentry
 
     settings.SENTRY_DSN = ""
     RecordingTransport.envelopes = []
@@ -68,7 +68,7 @@ def test_the_web_server_worker_and_beat_start_it(monkeypatch):
 
     from celery.signals import beat_init, celeryd_init
 
-    from werktop import sentry
+    from core import sentry
 
     calls = []
     monkeypatch.setattr(sentry, "init", lambda **kwargs: calls.append("init") or False)
@@ -81,7 +81,7 @@ def test_the_web_server_worker_and_beat_start_it(monkeypatch):
 
 
 def test_scrub_removes_personal_data_and_secrets_and_tags_the_schema(db, zoetermeer):
-    from werktop.sentry import scrub
+    from core.sentry import scrub
 
     event = {
         "event_id": "a987654321bcdef0a987654321bcdef0",
@@ -151,7 +151,7 @@ def _child(host: str, out: str) -> None:
     django.setup()
     from django.test import Client, override_settings
 
-    from werktop import sentry
+    from core import sentry
 
     assert sentry.init(transport=RecordingTransport) is True
     assert sentry.init(transport=RecordingTransport) is True  # idempotent

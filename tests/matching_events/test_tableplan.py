@@ -224,7 +224,7 @@ def test_a_meetup_of_another_municipality_is_a_404(zoetermeer, hilversum, alice,
 def test_making_a_pdf_leaves_pillow_strict_about_broken_images():
     from PIL import ImageFile
 
-    from werktop.pdf import html_to_pdf
+    from core.pdf import html_to_pdf
 
     assert html_to_pdf("<p>Tafelindeling</p>").startswith(b"%PDF")
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False

@@ -150,7 +150,7 @@ def test_pages_with_a_view_restriction_are_not_stored(zoetermeer):
     with tenant_context(zoetermeer):
         child = home_of(zoetermeer).add_child(instance=Page(title="Geheim", slug="geheim"))
         # Only "logged in" restrictions exist: a shared page password would be a second login
-        # form beside allauth's (werktop.login).
+        # form beside allauth's (core.login).
         PageViewRestriction.objects.create(page=child, restriction_type="login")
     member = make_user(zoetermeer, Role.CANDIDATE, "lid@zoetermeer.example")
     client = client_for(zoetermeer)

@@ -8,7 +8,7 @@ document. Each answer must carry:
 
 - a Content-Security-Policy whose script-src is our own host plus at most the nonce of this
   response (never 'unsafe-inline' or 'unsafe-eval'), style-src our own host (plus
-  'unsafe-inline' in the Wagtail admin, see werktop/csp.py), object-src
+  'unsafe-inline' in the Wagtail admin, see core/csp.py), object-src
   'none', base-uri 'self' and frame-ancestors 'none' ('self' only with X-Frame-Options
   SAMEORIGIN: Wagtail's preview panel);
 - X-Content-Type-Options nosniff, a Referrer-Policy, X-Frame-Options DENY;
@@ -89,7 +89,7 @@ def problems_in(response, label: str, admin: bool = False) -> list[str]:
         return [f"{label}: no Content-Security-Policy"]
     if response.get("Content-Disposition", "").startswith("attachment"):
         # A download (private file, export, document): the stricter policy of
-        # werktop.files.DOWNLOAD_HEADERS, nothing in it may run even if a browser showed it.
+        # core.files.DOWNLOAD_HEADERS, nothing in it may run even if a browser showed it.
         if "sandbox" not in policy or policy.get("default-src") != ["'none'"]:
             problems.append(f"{label}: download without the sandbox policy {policy}")
         if response.get("X-Content-Type-Options") != "nosniff":
@@ -100,7 +100,7 @@ def problems_in(response, label: str, admin: bool = False) -> list[str]:
     if "'self'" not in script_src or set(script_src) - {"'self'", *(f"'nonce-{n}'" for n in
                                                                    nonces)}:
         problems.append(f"{label}: script-src {script_src}")
-    # The Wagtail admin's React widgets add <style> elements at run time (werktop/csp.py).
+    # The Wagtail admin's React widgets add <style> elements at run time (core/csp.py).
     styles = ["'self'", "'unsafe-inline'"] if admin else ["'self'"]
     for directive, expected in (("style-src", styles), ("object-src", ["'none'"]),
                                 ("base-uri", ["'self'"]), ("default-src", ["'self'"])):
@@ -346,7 +346,7 @@ def test_hsts_header_on_a_secure_request(zoetermeer, settings):
     ("wagtailadmin/panels/multiple_chooser_panel.html", "MultipleChooserPanel"),
 ])
 def test_inline_panels_start_from_a_marker(template, initialiser):
-    """Our overrides (platform/werktop/templates/wagtailadmin/panels/) of Wagtail's inline
+    """Our overrides (platform/core/templates/wagtailadmin/panels/) of Wagtail's inline
     panels: the page types have none yet, so they are rendered here on their own."""
     from types import SimpleNamespace
 

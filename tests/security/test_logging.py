@@ -19,11 +19,11 @@ from django.contrib.auth.models import Group
 from django_tenants.utils import tenant_context
 
 from accounts.roles import Role
+from core.logging import client_network, formatter, redact_text
 from relations import privacy
 from tests.conftest import PASSWORD, client_for, make_user
 from tests.relations.conftest import new_candidate
 from werktop.celery import app
-from werktop.logging import client_network, formatter, redact_text
 
 pytestmark = pytest.mark.django_db
 

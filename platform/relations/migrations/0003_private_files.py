@@ -1,15 +1,15 @@
-"""CVs and import spreadsheets move to private storage (werktop.files), outside MEDIA_ROOT, under
+"""CVs and import spreadsheets move to private storage (core.files), outside MEDIA_ROOT, under
 unguessable names. No column changes: only where the files live."""
 
 from functools import partial
 
 from django.db import migrations, models
 
-import werktop.files
+import core.files
 
-move_cvs = partial(werktop.files.move_into_private_storage, model="relations.Candidate",
+move_cvs = partial(core.files.move_into_private_storage, model="relations.Candidate",
                    fields=("cv",), folder="cv")
-move_imports = partial(werktop.files.move_into_private_storage, model="relations.ImportJob",
+move_imports = partial(core.files.move_into_private_storage, model="relations.ImportJob",
                        fields=("file",), folder="imports")
 
 
@@ -23,15 +23,15 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="candidate",
             name="cv",
-            field=models.FileField(blank=True, storage=werktop.files.get_private_storage,
-                                   upload_to=werktop.files.UnguessableName("cv"),
+            field=models.FileField(blank=True, storage=core.files.get_private_storage,
+                                   upload_to=core.files.UnguessableName("cv"),
                                    verbose_name="CV (optional)"),
         ),
         migrations.AlterField(
             model_name="importjob",
             name="file",
-            field=models.FileField(blank=True, storage=werktop.files.get_private_storage,
-                                   upload_to=werktop.files.UnguessableName("imports"),
+            field=models.FileField(blank=True, storage=core.files.get_private_storage,
+                                   upload_to=core.files.UnguessableName("imports"),
                                    verbose_name="file"),
         ),
         migrations.RunPython(move_cvs, migrations.RunPython.noop),

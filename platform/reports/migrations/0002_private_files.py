@@ -1,13 +1,13 @@
-"""Report files move to private storage (werktop.files), outside MEDIA_ROOT, under unguessable
+"""Report files move to private storage (core.files), outside MEDIA_ROOT, under unguessable
 names. No column changes: only where the files live."""
 
 from functools import partial
 
 from django.db import migrations, models
 
-import werktop.files
+import core.files
 
-move_reports = partial(werktop.files.move_into_private_storage, model="reports.Report",
+move_reports = partial(core.files.move_into_private_storage, model="reports.Report",
                        fields=("pdf", "xlsx"), folder="reports")
 
 
@@ -21,15 +21,15 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="report",
             name="pdf",
-            field=models.FileField(blank=True, storage=werktop.files.get_private_storage,
-                                   upload_to=werktop.files.UnguessableName("reports"),
+            field=models.FileField(blank=True, storage=core.files.get_private_storage,
+                                   upload_to=core.files.UnguessableName("reports"),
                                    verbose_name="PDF"),
         ),
         migrations.AlterField(
             model_name="report",
             name="xlsx",
-            field=models.FileField(blank=True, storage=werktop.files.get_private_storage,
-                                   upload_to=werktop.files.UnguessableName("reports"),
+            field=models.FileField(blank=True, storage=core.files.get_private_storage,
+                                   upload_to=core.files.UnguessableName("reports"),
                                    verbose_name="spreadsheet"),
         ),
         migrations.RunPython(move_reports, migrations.RunPython.noop),

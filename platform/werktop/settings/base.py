@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 # platform/werktop/settings/base.py -> repository root is three levels above platform/werktop.
 PROJECT_DIR = Path(__file__).resolve().parent.parent  # platform/werktop
+CORE_DIR = PROJECT_DIR.parent / "core"  # platform/core: templates that override, translations
 REPO_DIR = PROJECT_DIR.parent.parent
 
 env = environ.Env()
@@ -47,7 +48,7 @@ SHARED_APPS = [
     "allauth.mfa",
     "allauth.usersessions",  # a user sees and ends their other sessions (/account/sessions/)
     "django_celery_beat",
-    "werktop",
+    "core.apps.CoreConfig",  # app label "werktop" (outbox table, migration history)
     "ministry",  # rollups of every municipality, in the public schema (no personal data)
     "tenants.billing",  # subscriptions and Stripe events (public schema)
     "rest_framework",
@@ -109,7 +110,7 @@ DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 # migrating). tenants.services keeps it migrated and refuses to provision without it.
 TENANT_BASE_SCHEMA = "werktop_template"
 TENANT_CREATION_FAKES_MIGRATIONS = True
-DEFAULT_NOT_FOUND_TENANT_VIEW = "werktop.views.municipality_not_found"
+DEFAULT_NOT_FOUND_TENANT_VIEW = "core.views.municipality_not_found"
 PUBLIC_SCHEMA_URLCONF = "werktop.urls_public"
 ROOT_URLCONF = "werktop.urls_tenant"
 TENANT_COLOR_ADMIN_APPS = False
@@ -125,17 +126,17 @@ REDIS_PORT = env.int("WERKTOP_REDIS_PORT", default=63799)
 DATABASES = {
     "default": {
         **env.db_url("DATABASE_URL", default=f"postgres://postgres@127.0.0.1:{PG_PORT}/werktop"),
-        "ENGINE": "werktop.db",  # django-tenants backend, ContentType cache kept (see werktop/db)
+        "ENGINE": "core.db",  # django-tenants backend, ContentType cache kept (see werktop/db)
         # With persistent connections (`?conn_max_age=` in DATABASE_URL) a connection is
         # checked before a request or task reuses it, so the first request after a database
         # restart gets a fresh connection instead of an error. While the database is down,
-        # visitors get the 503 page (werktop.db_errors).
+        # visitors get the 503 page (core.db_errors).
         "CONN_HEALTH_CHECKS": True,
     }
 }
 # A database host that does not answer at all fails a connection after this many seconds
 # instead of the operating system's minutes (libpq's connect_timeout, at least 2): requests
-# get the 503 page, and the readiness probe (werktop.health) answers 503, in bounded time.
+# get the 503 page, and the readiness probe (core.health) answers 503, in bounded time.
 # `?connect_timeout=N` in DATABASE_URL overrides it.
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -143,33 +144,33 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 MIDDLEWARE = [
     # /health/live, /health/ready, /metrics and /health/tls, answered before anything else:
     # no https redirect, no ALLOWED_HOSTS check (probes come with the pod's IP address as
-    # Host), no tenant lookup, no request log line (werktop.health).
-    "werktop.health.HealthMiddleware",
-    # Request counts and durations by URL pattern, per municipality (werktop.metrics).
-    "werktop.metrics.RequestMetricsMiddleware",
+    # Host), no tenant lookup, no request log line (core.health).
+    "core.health.HealthMiddleware",
+    # Request counts and durations by URL pattern, per municipality (core.metrics).
+    "core.metrics.RequestMetricsMiddleware",
     # Security headers wrap everything, also the unknown-host page the tenant middleware
     # answers by itself (see "Browser security" below); none of them needs a schema.
     "django.middleware.security.SecurityMiddleware",
-    # django-csp with frame-ancestors 'self' for views that ask to be framed (werktop.csp).
-    "werktop.csp.CSPMiddleware",
+    # django-csp with frame-ancestors 'self' for views that ask to be framed (core.csp).
+    "core.csp.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # No database work of its own: turns a failed database connection anywhere below (the
-    # tenant lookup included) into the 503 "try again in a moment" page (werktop.db_errors).
-    "werktop.db_errors.DatabaseUnavailableMiddleware",
+    # tenant lookup included) into the 503 "try again in a moment" page (core.db_errors).
+    "core.db_errors.DatabaseUnavailableMiddleware",
     # Picks the municipality from the host and sets the schema: before anything that needs one.
-    "werktop.middleware.TenantMiddleware",
+    "core.middleware.TenantMiddleware",
     # A NUL character in path, query or cookie: 400 before a query sees it (request_checks).
-    "werktop.request_checks.RefuseNulCharactersMiddleware",
+    "core.request_checks.RefuseNulCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "werktop.middleware.LanguageMiddleware",
+    "core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Cache-Control: private, no-store for signed-in people, the API and the staff paths.
-    "werktop.private_responses.PrivateResponseMiddleware",
+    "core.private_responses.PrivateResponseMiddleware",
     # request_id, schema, actor and origin on every log line; one "request" line per response.
-    "werktop.logging.RequestLogMiddleware",
+    "core.logging.RequestLogMiddleware",
     # Idle and absolute session time-outs (accounts.sessions).
     "accounts.sessions.SessionTimeoutMiddleware",
     # Refused pages go into the municipality's audit trail (audit.security_events).
@@ -181,7 +182,7 @@ MIDDLEWARE = [
     # Staff roles must set up two-factor authentication first (accounts.two_factor).
     "accounts.two_factor.RequireTwoFactorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "werktop.middleware.TenantRedirectMiddleware",
+    "core.middleware.TenantRedirectMiddleware",
     # Turns django-ratelimit's Ratelimited into the 429 page (RATELIMIT_VIEW).
     "django_ratelimit.middleware.RatelimitMiddleware",
 ]
@@ -189,7 +190,7 @@ MIDDLEWARE = [
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [PROJECT_DIR / "templates"],  # overrides (allauth layout, error pages)
+        "DIRS": [CORE_DIR / "templates"],  # overrides (allauth layout, error pages)
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -197,7 +198,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "werktop.context_processors.site",
+                "core.context_processors.site",
                 "tenants.billing.context_processors.billing",
             ],
         },
@@ -256,14 +257,14 @@ WERKTOP_SESSION_MAX_HOURS = env.int("WERKTOP_SESSION_MAX_HOURS", default=12)
 SESSION_COOKIE_AGE = WERKTOP_SESSION_MAX_HOURS * 60 * 60
 
 # --- Browser security (CSP and headers) ----------------------------------------------------
-# Content-Security-Policy (django-csp, werktop.csp.CSPMiddleware). No inline script and no
+# Content-Security-Policy (django-csp, core.csp.CSPMiddleware). No inline script and no
 # eval anywhere: scripts come from our own host; the few inline scripts that must stay carry
 # the request's nonce (nonce="{{ request.csp_nonce }}"). The Wagtail admin's inline
 # initialisers are replaced by inert data elements that werktop/js/admin-init.js starts
 # (cms/admin_csp.py). Styles only from stylesheets on our own host: no <style> blocks and no
 # style="" attributes in our pages (e-mails are not pages; htmx's indicator styles are in
 # layout.css and switched off in htmx-config); only the Wagtail admin, whose React widgets add
-# <style> elements at run time, also allows inline styles (werktop/csp.py). Images: our own
+# <style> elements at run time, also allows inline styles (core/csp.py). Images: our own
 # host (uploads under /media/)
 # and data: URIs (icons in the Wagtail admin and the NL Design System CSS); the portal has no
 # embeds, maps or video. Forms post to our own host; the sign-up and the subscription page
@@ -300,11 +301,11 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # --- Cache, files, static ----------------------------------------------------------------
-# werktop.cache: Django's Redis cache, but an unreachable Redis is an empty cache (reads miss,
+# core.cache: Django's Redis cache, but an unreachable Redis is an empty cache (reads miss,
 # writes are dropped, short time-outs, a circuit breaker) instead of a 500 on every page.
 CACHES = {
     "default": {
-        "BACKEND": "werktop.cache.FaultTolerantRedisCache",
+        "BACKEND": "core.cache.FaultTolerantRedisCache",
         "LOCATION": env.str("REDIS_URL", default=f"redis://127.0.0.1:{REDIS_PORT}/1"),
         # Every key is prefixed with the current schema: no entry leaks between municipalities.
         "KEY_FUNCTION": "django_tenants.cache.make_key",
@@ -320,7 +321,7 @@ PORTAL_PAGE_CACHE_SECONDS = env.int("PORTAL_PAGE_CACHE_SECONDS", default=10 * 60
 
 # Public forms (cms.antispam.public_form): counters in the default cache, so per schema.
 RATELIMIT_USE_CACHE = "default"
-# Redis down: the counters cannot be kept, and the forms stay open (see werktop.cache).
+# Redis down: the counters cannot be kept, and the forms stay open (see core.cache).
 RATELIMIT_FAIL_OPEN = True
 RATELIMIT_VIEW = "cms.antispam.rate_limited"
 # Behind a reverse proxy REMOTE_ADDR is the proxy's address, so every visitor would share one
@@ -336,7 +337,7 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(REPO_DIR / ".local" / "media
 # only served on its host.
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
 # Private files (CVs, import spreadsheets, reports) live OUTSIDE MEDIA_ROOT, under
-# PRIVATE_MEDIA_ROOT/<schema>/ (werktop.files): the public media route cannot reach them.
+# PRIVATE_MEDIA_ROOT/<schema>/ (core.files): the public media route cannot reach them.
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT",
                                   default=str(REPO_DIR / ".local" / "private-media")))
 if PRIVATE_MEDIA_ROOT.resolve().is_relative_to(MEDIA_ROOT.resolve()):
@@ -352,7 +353,7 @@ WERKTOP_MAX_REQUEST_MB = env.int("WERKTOP_MAX_REQUEST_MB", default=20)
 # --- Language and time -------------------------------------------------------------------
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
-LOCALE_PATHS = [PROJECT_DIR / "locale"]
+LOCALE_PATHS = [CORE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Amsterdam"
 USE_TZ = True
@@ -383,7 +384,7 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=f"redis://127.0.0.1:{RE
 CELERY_RESULT_BACKEND = None
 # A broker that is down costs a request milliseconds: one quick retry (a pooled connection
 # gone stale after a Redis restart), short socket time-outs; the task then waits in the
-# outbox (werktop.outbox). brpop_timeout (1 s) stays below socket_timeout.
+# outbox (core.outbox). brpop_timeout (1 s) stays below socket_timeout.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 2}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0,
                                     "interval_step": 0.1, "interval_max": 0.1}
@@ -426,19 +427,19 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Werktop <noreply@wer
 
 # --- Logging -----------------------------------------------------------------------------
 # One JSON object per line on stdout, from structlog and the standard library alike, with
-# personal data and secrets redacted (werktop/logging.py). LOG_FORMAT=console: readable lines.
+# personal data and secrets redacted (core/logging.py). LOG_FORMAT=console: readable lines.
 LOG_FORMAT = env.str("LOG_FORMAT", default="json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"structured": {"()": "werktop.logging.formatter", "renderer": LOG_FORMAT}},
+    "formatters": {"structured": {"()": "core.logging.formatter", "renderer": LOG_FORMAT}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured",
                              "stream": "ext://sys.stdout"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # Django's own console and mail handlers off: its lines go to the root handler.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
-        # runserver's access lines repeat the "request" line of werktop.logging (raw paths).
+        # runserver's access lines repeat the "request" line of core.logging (raw paths).
         "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # The stripe library logs every request at INFO; its errors reach us as exceptions.
         "stripe": {"level": "WARNING"},
@@ -448,11 +449,11 @@ LOGGING = {
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Operations: metrics and error reports ---------------------------------------------------
-# /metrics (werktop.metrics) needs "Authorization: Bearer <METRICS_TOKEN>"; empty: /metrics is
+# /metrics (core.metrics) needs "Authorization: Bearer <METRICS_TOKEN>"; empty: /metrics is
 # off (404). PROMETHEUS_MULTIPROC_DIR (read by prometheus_client from the environment): a
 # writable folder shared by the gunicorn workers of one container, for multiprocess metrics.
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
-# Sentry (werktop.sentry): off while SENTRY_DSN is empty. Events carry no personal data.
+# Sentry (core.sentry): off while SENTRY_DSN is empty. Events carry no personal data.
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
 SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)

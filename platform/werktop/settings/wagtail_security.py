@@ -1,9 +1,9 @@
 """Wagtail settings that close holes (issue 17): one login, and uploads that never run on our
 origin. Imported by base.py; nothing here reads the environment."""
 
-# One login (werktop.login): Wagtail's login forms redirect to allauth's, passwords are
+# One login (core.login): Wagtail's login forms redirect to allauth's, passwords are
 # managed there, and pages and document collections cannot be protected by a shared password.
-# (Wagtail's own login URLs stay: werktop.login answers them, sending anonymous visitors to
+# (Wagtail's own login URLs stay: core.login answers them, sending anonymous visitors to
 # allauth and refusing signed-in people who lack the right, instead of a redirect loop.)
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False

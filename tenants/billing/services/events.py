@@ -64,7 +64,7 @@ def receive_event(payload: bytes, signature: str) -> tuple[StripeEvent, bool]:
     """Verify and store one webhook delivery; queue its processing after commit. Returns the
     event and whether it is new (False: a duplicate delivery, nothing queued). Raises
     ValueError (not JSON, or not an event) or stripe.SignatureVerificationError."""
-    from werktop.outbox import send_after_commit
+    from core.outbox import send_after_commit
 
     from .. import tasks
 

@@ -78,7 +78,7 @@ def apply_subscription(subscription: Subscription, stripe_subscription: Any) -> 
     subscription.municipality.billing_status = status
     subscription.municipality.billing_status_since = subscription.status_since
     if changed and status in NOTIFY:
-        from werktop.outbox import send_after_commit
+        from core.outbox import send_after_commit
 
         from .. import tasks
 

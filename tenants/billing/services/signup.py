@@ -127,7 +127,7 @@ def checkout_completed(session) -> bool:
         sign_up_id = uuid.UUID(str(session.get("client_reference_id")))
     except ValueError:
         return False  # not one of ours
-    from werktop.outbox import send_after_commit
+    from core.outbox import send_after_commit
 
     from .. import tasks
 

@@ -5,9 +5,9 @@ from django.db import models
 
 class OutboxTask(models.Model):
     """A Celery task that could not be handed to the broker (Redis down) after its
-    transaction committed; `werktop.outbox.relay` sends it later, oldest first, and deletes
+    transaction committed; `core.outbox.relay` sends it later, oldest first, and deletes
     the row. Holds names, primary keys and short codes only, never personal data (see
-    `werktop.outbox.send_after_commit`)."""
+    `core.outbox.send_after_commit`)."""
 
     task = models.CharField(max_length=200)
     args = models.JSONField(default=list)

@@ -2,7 +2,7 @@
 under PRIVATE_MEDIA_ROOT/<schema>/, get unguessable names, and leave the server only through a
 view that checked the permission for that object (`private_file_response`).
 
-The public media route (`werktop.media`) serves MEDIA_ROOT only; it cannot name a file here,
+The public media route (`core.media`) serves MEDIA_ROOT only; it cannot name a file here,
 whatever the path looks like: no prefix check on a raw path stands between them.
 """
 

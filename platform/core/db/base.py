@@ -8,7 +8,7 @@
 2. Transaction pooling (PgBouncer `pool_mode = transaction`), switched on with `POOL_MODE:
    "transaction"` in the DATABASES entry or `DATABASE_POOL_MODE=transaction`: no session-level
    `SET search_path`; every statement carries `SET LOCAL search_path` in the same message
-   (werktop/db/pooling.py). Off by default: then the backend behaves as django-tenants'.
+   (core/db/pooling.py). Off by default: then the backend behaves as django-tenants'.
 """
 
 from typing import Any
@@ -17,14 +17,14 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django_tenants.postgresql_backend import base as tenant_base
 
-from werktop.db import pooling
+from core.db import pooling
 
 
 class DatabaseWrapper(tenant_base.DatabaseWrapper):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if "django.contrib.contenttypes" in getattr(settings, "TENANT_APPS", ()):
             raise ImproperlyConfigured(
-                "werktop.db keeps the ContentType cache across schemas, which is only right "
+                "core.db keeps the ContentType cache across schemas, which is only right "
                 "when django.contrib.contenttypes is a shared app (not in TENANT_APPS).")
         self._local_search_path: tuple[tuple[str | None, bool] | None, str] = (None, "")
         super().__init__(*args, **kwargs)

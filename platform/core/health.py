@@ -14,10 +14,10 @@ every few seconds would flood the logs), no request metrics.
   leaves the load balancer until it answers again). A broken connection is closed, so the next
   probe connects afresh: that is how a pod recovers after a database restart. Redis is
   reported ("ok" or "unavailable") but never fails readiness: the site works without it
-  (werktop.cache, werktop.outbox). A probe costs at most the database connect timeout
+  (core.cache, core.outbox). A probe costs at most the database connect timeout
   (`connect_timeout`, 5 s by default, settings.base) when the database host does not answer
   at all; a stopped server refuses at once. Give the probe a timeout above that.
-- `GET /metrics`: Prometheus text (werktop.metrics). Off (404) while `METRICS_TOKEN` is empty;
+- `GET /metrics`: Prometheus text (core.metrics). Off (404) while `METRICS_TOKEN` is empty;
   needs `Authorization: Bearer <METRICS_TOKEN>` (403 otherwise, compared in constant time).
 - `GET /health/tls?domain=<host>`: 200 when the host (lower-cased, port and final dot removed)
   is a municipality's domain (`tenants.Domain`, public schema, one indexed query) or the

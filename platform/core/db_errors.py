@@ -36,7 +36,7 @@ def is_database_unavailable(error: BaseException | None) -> bool:
     return isinstance(error, OperationalError | InterfaceError)
 
 
-@receiver(got_request_exception, dispatch_uid="werktop.db_errors")
+@receiver(got_request_exception, dispatch_uid="core.db_errors")
 def _remember_database_error(sender: object, request: HttpRequest | None = None,
                              **kwargs: object) -> None:
     if request is not None and is_database_unavailable(sys.exc_info()[1]):

@@ -18,7 +18,7 @@ Only the Django and Celery integrations (plus sentry_sdk's defaults such as logg
 `auto_enabling_integrations=False` keeps out the Redis integration, whose breadcrumbs hold
 cache keys, and a cached session's key is the session cookie.
 `scrub()` (before_send) then runs every remaining string through the log redaction of
-werktop.logging: e-mail addresses, phone numbers, BSN-like numbers, IBANs, postcodes and
+core.logging: e-mail addresses, phone numbers, BSN-like numbers, IBANs, postcodes and
 tokens in URLs are replaced, and values of keys such as password, token, cookie,
 authorization, session, key are dropped whole.
 """

@@ -141,7 +141,7 @@ def _publish(name: str, args: list[Any], kwargs: dict[str, Any], schema_name: st
     """apply_async from inside `schema_name`, so tenant-schemas-celery stamps that schema.
     Only what is given is passed on (a task without arguments is sent as `apply_async(
     **options)`, as the call sites always did)."""
-    from .celery import app
+    from celery import current_app as app  # the project's Celery app (werktop.celery)
 
     call = dict(options)
     if args:
@@ -183,7 +183,7 @@ def relay(*, batch_size: int = RELAY_BATCH) -> int:
     """Send the stored tasks, oldest first, deleting each row sent (in the same transaction
     as its lock). Stops at the first broker error: that row keeps its place and counts the
     attempt. Rows of a schema that no longer exists are dropped. The number sent."""
-    from .celery import app
+    from celery import current_app as app  # the project's Celery app (werktop.celery)
 
     app.loader.import_default_modules()  # every task registered, also in manage.py
     sent = 0

@@ -7,7 +7,7 @@ dots or slashes of any kind to normalise away) with a raster-image extension. Ev
 path that the file server would normalise afterwards.
 
 Private files (CVs, reports, import spreadsheets) are not under MEDIA_ROOT at all
-(`werktop.files`); Wagtail documents are served by Wagtail's permission-checking view at
+(`core.files`); Wagtail documents are served by Wagtail's permission-checking view at
 /documenten/ (`cms.documents`).
 """
 

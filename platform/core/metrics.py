@@ -1,4 +1,4 @@
-"""Prometheus metrics (prometheus_client), served at `/metrics` by werktop.health.
+"""Prometheus metrics (prometheus_client), served at `/metrics` by core.health.
 
 Requests (`RequestMetricsMiddleware`, second in MIDDLEWARE, right after the health
 middleware, so probes are not counted):
@@ -92,7 +92,7 @@ def schema_label(request: Any) -> str | None:
 
 class RequestMetricsMiddleware:
     """Counts and times every request that reaches the site (health probes do not: they are
-    answered by werktop.health.HealthMiddleware, which comes first)."""
+    answered by core.health.HealthMiddleware, which comes first)."""
 
     def __init__(self, get_response: Callable[[Any], Any]) -> None:
         self.get_response = get_response

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from werktop import outbox
+from core import outbox
 
 
 class Command(BaseCommand):
