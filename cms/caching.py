@@ -40,6 +40,9 @@ from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 from wagtail.views import serve
 
+from matching_events.models import Meetup, MeetupEmployer, Opportunity
+from tenants.models import Municipality
+
 CACHE_HEADER = "X-Werktop-Cache"
 GENERATION_KEY = "portal-pages:generation"
 PAGE_KEY = "portal-pages:{generation}:{digest}"
@@ -213,16 +216,12 @@ def _purge_on_municipality_change(sender: Any, instance: Any, **kwargs: Any) -> 
 
 def connect_signals() -> None:
     """Called once from `CmsConfig.ready()`."""
-    from tenants.models import Municipality
-
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(_purge, dispatch_uid=f"cms.caching.purge.{id(signal)}")
     post_save.connect(_purge_on_portal_model_change, dispatch_uid="cms.caching.saved")
     post_delete.connect(_purge_on_portal_model_change, dispatch_uid="cms.caching.deleted")
     post_save.connect(_purge_on_municipality_change, sender=Municipality,
                       dispatch_uid="cms.caching.municipality")
-    from matching_events.models import Meetup, MeetupEmployer, Opportunity
-
     for model in (Meetup, MeetupEmployer, Opportunity):
         for signal in (post_save, post_delete):
             signal.connect(_purge_on_meetup_or_opportunity_change, sender=model,

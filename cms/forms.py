@@ -2,7 +2,7 @@
 
 Plain language, "je"-form. The form checks what a person can fix (empty, too long, not an
 e-mail address) with the same messages as the service, which checks everything again; the
-honeypot (`cms.antispam`) keeps form-filling bots out.
+honeypot (`core.antispam`) keeps form-filling bots out.
 """
 
 from typing import Any
@@ -13,7 +13,7 @@ from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from cms.antispam import HoneypotFormMixin
+from core.antispam import HoneypotFormMixin
 from matching_events.models import PracticalNeed
 from relations.validators import validate_phone
 

@@ -20,8 +20,8 @@ from django.db.models import Q, QuerySet, Value
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 
-from cms.antispam import public_form
 from cms.forms import MeetupRegistrationForm
+from core.antispam import public_form
 from matching_events.models import Meetup, MeetupEmployer, Opportunity
 from matching_events.services import registrations
 

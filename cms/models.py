@@ -18,8 +18,12 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from core.colours import contrast_ratio
+from tenants.models import Municipality
+from tenants.services import set_brand_colour
 
+from . import meetup_pages
 from .blocks import RICH_TEXT_FEATURES, BodyBlock
+from .figures import live_figures
 
 ACCESSIBILITY_SLUG = "toegankelijkheidsverklaring"
 BRANDING_KEY = "portal:branding"  # the header's name and logo, cached per municipality
@@ -58,9 +62,6 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from .figures import live_figures
-        from .meetup_pages import upcoming_meetups
-
         context = super().get_context(request, *args, **kwargs)
         context["figures"] = live_figures() if self.show_figures else None
         # The call-to-action pages and the meetup overview in one query (their URLs need no
@@ -75,7 +76,7 @@ class HomePage(Page):
                              ("candidate", self.candidate_page_id))}
         overview = next((p for p in pages if p.content_type_id == overview_type.pk), None)
         context["meetups_url"] = overview.get_url(request) if overview else None
-        context["upcoming"] = list(upcoming_meetups()[:3]) if overview else []
+        context["upcoming"] = list(meetup_pages.upcoming_meetups()[:3]) if overview else []
         return context
 
 
@@ -129,21 +130,16 @@ class MeetupIndexPage(RoutablePageMixin, IndexPage):
 
     @path("")
     def index_route(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        from .meetup_pages import upcoming_meetups
-
-        return self.render(request, context_overrides={"meetups": list(upcoming_meetups())})
+        meetups = list(meetup_pages.upcoming_meetups())
+        return self.render(request, context_overrides={"meetups": meetups})
 
     @path("<int:pk>/")
     def meetup_detail(self, request: HttpRequest, pk: int) -> HttpResponse:
-        from .meetup_pages import meetup_detail
-
-        return meetup_detail(request, self, pk)
+        return meetup_pages.meetup_detail(request, self, pk)
 
     @path("<int:pk>/aangemeld/")
     def meetup_registered(self, request: HttpRequest, pk: int) -> HttpResponse:
-        from .meetup_pages import meetup_registered
-
-        return meetup_registered(request, self, pk)
+        return meetup_pages.meetup_registered(request, self, pk)
 
 
 class OpportunityIndexPage(IndexPage):
@@ -156,10 +152,8 @@ class OpportunityIndexPage(IndexPage):
         verbose_name = _("opportunity overview")
 
     def get_context(self, request, *args, **kwargs):
-        from .meetup_pages import published_opportunities
-
         context = super().get_context(request, *args, **kwargs)
-        context["groups"] = published_opportunities()
+        context["groups"] = meetup_pages.published_opportunities()
         return context
 
 
@@ -278,9 +272,12 @@ class Branding(BaseSiteSetting):
         super().save(*args, **kwargs)
         cache.delete(BRANDING_KEY)
         # The platform (stylesheet, national site) reads the colour from the municipality.
-        from tenants.models import Municipality
-        from tenants.services import set_brand_colour
-
         municipality = Municipality.objects.get(schema_name=connection.schema_name)
         if municipality.brand_colour != self.brand_colour:
             set_brand_colour(municipality, self.brand_colour)
+
+
+def display_name() -> str | None:
+    """The name the current municipality's portal shows (its Branding), for `core.site`."""
+    return Branding.objects.filter(site__is_default_site=True).values_list(
+        "display_name", flat=True).first() or None

@@ -8,6 +8,7 @@ class MatchingEventsConfig(AppConfig):
     verbose_name = "Ontmoetingen en plaatsingen"
 
     def ready(self) -> None:
+        # Imported here, not at the top: it uses models (Django app loading).
         from . import privacy
 
         privacy.connect()

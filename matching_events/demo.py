@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from core.demo import DemoPlace
 from relations.models import Candidate, Employer
 
 from .models import Meetup
@@ -86,3 +87,14 @@ def load_demo_meetups(manager, coordinator) -> None:
         candidate_id=candidates[4].pk, employer_id=employers[4].pk, by=manager, kind="job",
         start_date=today - timedelta(days=5), hours_per_week=32, pledge=pledge,
         status="started")
+
+
+DEMO_STEP = 30
+
+
+def load_demo(place: DemoPlace) -> None:
+    """The demo part of meetups and the portal (`core.demo`), in each demo municipality."""
+    if place.national:
+        return
+    load_demo_meetups(place.users["relatiemanager"], place.users["coordinator"])
+    link_demo_portal_users(place.users["werkgever"], place.users["kandidaat"])

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cms.antispam import HoneypotFormMixin
+from core.antispam import HoneypotFormMixin
 from relations.forms import postcode_field
 from relations.reference import SBI_CHOICES
 from relations.validators import (

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from cms.antispam import HoneypotFormMixin
+from core.antispam import HoneypotFormMixin
 
 from .models import ProposedDate
 

@@ -31,15 +31,16 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from core.site import link, municipality_name, site_url, workspace_link
 from relations.services import confirmed_contacts
 
 from . import ics, links
 from .models import MatchLead, Meetup, MeetupEmployer, Opportunity, OutgoingMessage, Registration
+from .services.outcomes import contact_details_for_candidate, contact_details_for_employer
 
 logger = logging.getLogger(__name__)
 
@@ -54,46 +55,7 @@ class Mail:
     reply_to: str = ""
 
 
-# --- the municipality and its links ---------------------------------------------------------
-
-def site_url() -> str:
-    """The municipality's own address, e.g. "https://zoetermeer.werktop.nl", from its default
-    Wagtail site (host and port are kept there, so http/https follow the environment)."""
-    from wagtail.models import Site
-
-    site = Site.objects.filter(is_default_site=True).first()
-    if site is None:
-        raise RuntimeError(f"schema {connection.schema_name} has no default site")
-    return site.root_url.rstrip("/")
-
-
-def municipality_name() -> str:
-    """The name the municipality shows on its portal ("Gemeente Zoetermeer")."""
-    from cms.models import Branding
-    from tenants.models import Municipality
-
-    shown = Branding.objects.filter(site__is_default_site=True).values_list(
-        "display_name", flat=True).first()
-    if shown:
-        return shown
-    name = Municipality.objects.filter(schema_name=connection.schema_name).values_list(
-        "name", flat=True).first()
-    return _("Municipality of %(name)s") % {"name": name or connection.schema_name}
-
-
-def link(name: str, **kwargs: Any) -> str:
-    return site_url() + reverse(name, kwargs=kwargs, urlconf=settings.ROOT_URLCONF)
-
-
-def workspace_link(*names: tuple[str, dict[str, Any]]) -> str:
-    """The first workspace page that exists (the workspace pages are still being built)."""
-    for name, kwargs in names:
-        try:
-            return link(name, **kwargs)
-        except NoReverseMatch:
-            continue
-    return link("workspace")
-
+# --- the municipality and its links: core.site -------------------------------------------
 
 def _person(user) -> str:
     return str(user) if user is not None else ""
@@ -277,8 +239,6 @@ def _match_lead(pk: int) -> Mail | None:
 
 
 def _introduction_employer(pk: int) -> Mail | None:
-    from .services.outcomes import contact_details_for_employer
-
     lead = _lead(pk)
     details = contact_details_for_employer(lead) if lead else None
     if details is None:
@@ -299,8 +259,6 @@ def _introduction_employer(pk: int) -> Mail | None:
 
 
 def _introduction_candidate(pk: int) -> Mail | None:
-    from .services.outcomes import contact_details_for_candidate
-
     lead = _lead(pk)
     details = contact_details_for_candidate(lead) if lead else None
     if details is None or not lead.candidate.email:

@@ -39,6 +39,8 @@ from django.utils.translation import gettext_noop
 from relations.models import Candidate, Employer
 from relations.reference import SBI_CHOICES
 
+from .models import MeetupEmployer, Opportunity, Registration
+
 W_SECTOR, W_INTERESTS, W_DAYS, W_HOURS = 20, 10, 12, 8
 W_TRAVEL, W_LADDER, W_LICENCE, W_LANGUAGES = 20, 15, 10, 5
 POINTS_PER_SHARED_WORD = 4
@@ -350,8 +352,6 @@ def suggest_candidates_for_meetup(meetup, candidates_qs: QuerySet[Candidate],
 
 def _suggest_for_meetup(meetup, candidates_qs: QuerySet[Candidate],
                         limit: int) -> list[tuple[Candidate, Fit]]:
-    from .models import MeetupEmployer, Opportunity, Registration
-
     employers = list(Employer.objects.filter(
         meetup_participations__meetup=meetup,
         meetup_participations__status__in=[MeetupEmployer.Status.INVITED,

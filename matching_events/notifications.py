@@ -7,6 +7,9 @@ it (see `mails.py`). The idempotency key names the message; a retried or repeate
 
 from core.outbox import send_after_commit
 
+# The task, by name (`matching_events.tasks` imports the services, not the other way round).
+SEND_NOTIFICATION = "matching_events.send_notification"
+
 
 def notify(kind: str, pk: int, key: str | None = None) -> None:
     """Send `kind` about object `pk` once, after the current transaction commits.
@@ -14,8 +17,6 @@ def notify(kind: str, pk: int, key: str | None = None) -> None:
     `key` defaults to "<kind>:<pk>"; give a key with a version (link key, date) when the same
     kind may rightly go out again later (registered again, meetup moved).
     """
-    from .tasks import send_notification
-
     message_key = key or f"{kind}:{pk}"
     # Sent from the current schema; kept in the outbox while the broker is unavailable.
-    send_after_commit(send_notification, kind, pk, message_key, robust=True)
+    send_after_commit(SEND_NOTIFICATION, kind, pk, message_key, robust=True)

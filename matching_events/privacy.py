@@ -7,24 +7,22 @@ from typing import Any
 
 from django.db.models.signals import pre_delete
 
+from relations.models import Candidate, Employer
+
+from .models import SurveyResponse
+
 
 def anonymise_candidate_surveys(sender: type, instance: Any, **kwargs: Any) -> None:
-    from .models import SurveyResponse
-
     SurveyResponse.objects.filter(registration__candidate=instance).update(
         registration=None, comment="")
 
 
 def anonymise_employer_surveys(sender: type, instance: Any, **kwargs: Any) -> None:
-    from .models import SurveyResponse
-
     SurveyResponse.objects.filter(participation__employer=instance).update(
         participation=None, comment="")
 
 
 def connect() -> None:
-    from relations.models import Candidate, Employer
-
     pre_delete.connect(anonymise_candidate_surveys, sender=Candidate,
                        dispatch_uid="matching-anonymise-candidate-surveys")
     pre_delete.connect(anonymise_employer_surveys, sender=Employer,

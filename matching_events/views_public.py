@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.exceptions import Ratelimited
 
-from cms.antispam import public_form, rate_limited
+from core.antispam import public_form, rate_limited
 from relations.view_helpers import add_service_errors
 
 from . import links, tokens

@@ -1,6 +1,6 @@
 """"Doe mee als ondernemer" (/doe-mee-als-ondernemer/): the public employer sign-up.
 
-Anonymous, so protected by a honeypot and a per-address rate limit (`cms.antispam`); never
+Anonymous, so protected by a honeypot and a per-address rate limit (`core.antispam`); never
 cached (CSRF). Post/redirect/get: the thank-you page shows what was received from the
 session, escaped like everything else."""
 
@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from cms.antispam import public_form
+from core.antispam import public_form
 
 from .forms_portal import SERVICE_FIELD_NAMES, EmployerSignUpForm
 from .services.signup import sign_up_employer

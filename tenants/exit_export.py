@@ -41,6 +41,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context, tenant_context
 
+from audit.services import record
+
 from .footprint import Footprint, media_files, schema_tables, shared_querysets
 from .models import Municipality
 
@@ -257,8 +259,6 @@ def export_municipality(municipality: Municipality, output: Path, *,
         partial.unlink(missing_ok=True)
         raise
     with tenant_context(municipality):
-        from audit.services import record
-
         record("export", "municipality", municipality.cbs_code, actor=OperatorLabel(actor),
                detail=f"exit-export: {len(manifest['tables'])} tabellen, "
                       f"{len(manifest['media'])} bestanden")

@@ -10,6 +10,8 @@ from django_tenants.clone import CloneSchema
 from django_tenants.models import DomainMixin, TenantMixin
 from django_tenants.utils import get_creation_fakes_migrations, schema_exists
 
+from core.site import current_schema
+
 from .cbs import validate_cbs_code
 
 DEFAULT_EMPLOYER_CONTACTS = 70
@@ -59,7 +61,7 @@ class Municipality(TenantMixin):
         validators=[MinValueValidator(1), MaxValueValidator(120)],
         help_text=_("After this many months a closed candidate file is deleted."))
     created_at = models.DateTimeField(auto_now_add=True)
-    # Mirrored from tenants.billing.Subscription (blank: no subscription, e.g. provisioned by
+    # Mirrored from billing.Subscription (blank: no subscription, e.g. provisioned by
     # an operator), so every request knows the workspace's access without a query.
     billing_status = models.CharField(_("subscription status"), max_length=20, blank=True)
     billing_status_since = models.DateTimeField(_("subscription status since"), null=True,
@@ -131,3 +133,9 @@ class Domain(DomainMixin):
     def __str__(self) -> str:
         return self.domain
 
+
+
+def official_name() -> str | None:
+    """The official name of the municipality whose schema is current, for `core.site`."""
+    return Municipality.objects.filter(schema_name=current_schema()).values_list(
+        "name", flat=True).first()

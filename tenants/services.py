@@ -18,7 +18,7 @@ from django_tenants.utils import (
     tenant_context,
 )
 
-from . import cbs
+from . import cbs, signals
 from .models import Domain, Municipality
 
 logger = logging.getLogger(__name__)
@@ -39,9 +39,8 @@ def template_schema_name() -> str:
 
 
 def ensure_national_site(domain: str | None = None) -> Municipality:
-    """Create (once) the tenant row and domain of the national site, and its roles."""
-    from accounts.roles import ensure_roles
-
+    """Create (once) the tenant row and domain of the national site, and its roles
+    (`signals.national_site_ready`: accounts makes the role groups)."""
     domain = domain or settings.PLATFORM_DOMAIN
     national, _created = Municipality.objects.get_or_create(
         schema_name=get_public_schema_name(),
@@ -49,7 +48,7 @@ def ensure_national_site(domain: str | None = None) -> Municipality:
     )
     Domain.objects.get_or_create(domain=domain, defaults={"tenant": national, "is_primary": True})
     with schema_context(get_public_schema_name()):
-        ensure_roles()
+        signals.national_site_ready.send(sender=Municipality)
     return national
 
 
@@ -83,17 +82,10 @@ def template_is_current() -> bool:
 
 
 def prepare_fresh_schema() -> None:
-    """What every clone should start with: roles, and none of Wagtail's sample content."""
-    from django.contrib.auth.models import Group
-    from wagtail.models import Page, Site
-
-    from accounts.roles import ROLES, ensure_roles
-
-    Site.objects.all().delete()
-    for page in Page.objects.filter(depth=2):
-        page.delete()
-    Group.objects.exclude(name__in=[spec.group_name for spec in ROLES.values()]).delete()
-    ensure_roles()
+    """What every clone should start with: roles, and none of Wagtail's sample content
+    (`signals.fresh_schema`: accounts keeps only the role groups, cms removes the sample
+    site and pages)."""
+    signals.fresh_schema.send(sender=Municipality)
 
 
 def require_current_template() -> None:
@@ -142,8 +134,8 @@ def provision_municipality(
     cbs_code: str, *, domain: str | None = None, verbosity: int = 0
 ) -> Municipality:
     """Create a complete municipality: schema (cloned from the template), domain, portal
-    with a Dutch home page, roles and default targets. All or nothing."""
-    from cms.services import create_default_portal
+    with a Dutch home page, roles and default targets. All or nothing
+    (`signals.municipality_provisioned`: cms builds the portal)."""
 
     try:
         info = cbs.lookup(cbs_code)
@@ -179,7 +171,8 @@ def provision_municipality(
             municipality.save(verbosity=verbosity)  # clones the template schema
             Domain.objects.create(domain=domain, tenant=municipality, is_primary=True)
             with tenant_context(municipality):
-                create_default_portal(municipality, hostname=domain)
+                signals.municipality_provisioned.send(
+                    sender=Municipality, municipality=municipality, hostname=domain)
     except IntegrityError:
         # Someone provisioned the same municipality at the same moment; theirs stands.
         raise ProvisioningError(

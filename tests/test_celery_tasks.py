@@ -58,7 +58,7 @@ def test_target_recounts_go_to_the_background_queue(task):
 def test_the_beat_schedule_is_stored_in_the_database(db):
     from django_celery_beat.models import PeriodicTask
 
-    from werktop.schedule import store_beat_schedule
+    from core.schedule import store_beat_schedule
 
     store_beat_schedule()
     store_beat_schedule()  # idempotent

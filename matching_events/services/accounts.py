@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import create_user_with_role
+from core.site import municipality_name, site_url
 from relations.models import Candidate, ContactPerson, Employer
 
 from ..models import CandidateAccount, EmployerAccount
@@ -37,8 +38,6 @@ MAIL_TEMPLATE = "matching_events/accounts/mail_set_password"
 
 def set_password_url(user: User) -> str:
     """The absolute link (on the municipality's own host) to choose a password."""
-    from ..mails import site_url
-
     path = reverse("account_reset_password_from_key", urlconf=settings.ROOT_URLCONF, kwargs={
         "uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)})
     return site_url() + path
@@ -47,8 +46,6 @@ def set_password_url(user: User) -> str:
 def send_set_password_mail(user_id: int, *, name: str = "", relationship_manager: str = ""
                            ) -> None:
     """The e-mail with the set-password link, in Dutch, text and HTML."""
-    from ..mails import municipality_name, site_url
-
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or user.has_usable_password():
         return  # gone, or the password was set meanwhile: the link would not work

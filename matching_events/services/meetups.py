@@ -26,7 +26,7 @@ from ..models import (
 )
 from ..notifications import notify
 from ..selectors import sees_all_names
-from .registrations import lock_meetup, promote_from_waiting_list
+from .registrations import change_capacity, lock_meetup, promote_from_waiting_list
 
 EDITABLE = ("title", "theme", "sector", "description", "starts_at", "duration_minutes",
             "round_minutes", "location_name", "address", "accessibility_notes", "online_link",
@@ -93,7 +93,6 @@ def update_meetup(meetup_id: int, *, by, **changes: Any) -> Meetup:
             raise ValidationError({"starts_at": _("A published meetup needs a date.")})
     meetup.save()
     if capacity is not None and capacity != meetup.capacity:
-        from .registrations import change_capacity
         meetup = change_capacity(meetup.pk, capacity, by=by)
     if moved and meetup.status in Meetup.OPEN_STATES:
         _tell_everyone(meetup, "meetup_changed", f"{meetup.starts_at:%Y%m%d%H%M}")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relations.models import Employer
+from relations.validators import normalise_postcode
 
 from ..models import Opportunity, Placement, SectorPledge
 from ..notifications import notify
@@ -22,8 +23,6 @@ STAFF_STATUSES = (Opportunity.Status.DRAFT, Opportunity.Status.OPEN, Opportunity
 
 
 def _clean(opportunity: Opportunity) -> None:
-    from relations.validators import normalise_postcode
-
     opportunity.postcode = normalise_postcode(opportunity.postcode)
     opportunity.title = opportunity.title.strip()
     opportunity.full_clean()

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.outbox import send_after_commit
 from relations.models import Candidate, ContactMoment, Employer
 from relations.services import plan_next_action, update_candidate
 
@@ -27,9 +28,8 @@ def add_months(day: date, months: int) -> date:
 
 
 def _recount_targets() -> None:
-    from targets.tasks import recount_target_progress
-
-    transaction.on_commit(recount_target_progress.delay, robust=True)
+    # By name: targets sits above matching_events (docs/architecture.md, layers).
+    send_after_commit("targets.recount_target_progress", robust=True)
 
 
 def _check_links(placement: Placement) -> None:

@@ -2,9 +2,14 @@
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from django.db import connection
 from django_tenants.utils import get_public_schema_name
+
+from core.logging import ROLES_SESSION_KEY
+
+from .models import User
 
 
 class Role(StrEnum):
@@ -119,6 +124,18 @@ def user_roles(user) -> set[Role]:
 
 def users_with_role(role: Role):
     """Active users of the current schema who have `role` (are in its group)."""
-    from .models import User
-
     return User.objects.filter(is_active=True, groups__name=ROLES[role].group_name).distinct()
+
+
+def roles_of(user: Any) -> list[str]:
+    """The user's roles by their stable English names (Role values), never group ids or names
+    of people. One query: called once, at login."""
+    by_group = {spec.group_name: role.value for role, spec in ROLES.items()}
+    names = user.groups.values_list("name", flat=True)
+    return sorted(by_group[name] for name in names if name in by_group)
+
+
+def remember_roles(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """user_logged_in: the roles for the log lines of this session (`core.logging.actor_of`)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[ROLES_SESSION_KEY] = roles_of(user)

@@ -44,6 +44,7 @@ from matching_events.models import (
 )
 from matching_events.services.placements import add_months
 from relations.models import Candidate, ContactMoment
+from targets.progress import current_period, target_progress
 
 from .models import Signal
 
@@ -161,8 +162,6 @@ def opportunity_without_candidate(today: date) -> list[Found]:
 
 def targets(today: date) -> dict[str, list[Found]]:
     """Target reached / behind pace, for the coordinators (no owner)."""
-    from targets.progress import current_period, target_progress
-
     found: dict[str, list[Found]] = {Kind.TARGET_REACHED: [], Kind.TARGET_BEHIND_PACE: []}
     period = current_period(today=today)
     if period is None or not period.contains(today):

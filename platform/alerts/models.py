@@ -17,6 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from matching_events.models import Opportunity, Placement
 from relations.models import Candidate, Employer
 
+from .kinds import Kind
+from .texts import describe
+
 User = settings.AUTH_USER_MODEL
 
 
@@ -27,16 +30,7 @@ class SignalQuerySet(models.QuerySet):
 
 
 class Signal(models.Model):
-    class Kind(models.TextChoices):
-        PROGRAMME_9_MONTHS = "programme_9_months", _("9 months in the programme without an offer")
-        PROGRAMME_12_MONTHS = "programme_12_months", _(
-            "12 months in the programme without an offer")
-        FOLLOW_UP_DUE = "follow_up_due", _("follow-up of a placement due")
-        NO_CONTACT = "no_contact", _("no contact for a long time")
-        OPPORTUNITY_WITHOUT_CANDIDATE = "opportunity_without_candidate", _(
-            "opportunity without a candidate")
-        TARGET_REACHED = "target_reached", _("target reached")
-        TARGET_BEHIND_PACE = "target_behind_pace", _("target behind pace")
+    Kind = Kind  # alerts.kinds: the texts use the kinds without importing this module
 
     # Kinds that go to the coordinators (besides the owner, if any).
     ESCALATED_KINDS = (Kind.PROGRAMME_12_MONTHS, Kind.TARGET_REACHED, Kind.TARGET_BEHIND_PACE)
@@ -90,6 +84,4 @@ class Signal(models.Model):
 
     @property
     def text(self) -> str:
-        from .texts import describe
-
         return describe(self)

@@ -1,13 +1,19 @@
 """What a signal says, in the user's language (built when shown, never stored)."""
 
+from __future__ import annotations
+
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .models import Signal
+from targets.progress import LABELS
 
-Kind = Signal.Kind
+from .kinds import Kind
+
+if TYPE_CHECKING:
+    from .models import Signal
 
 
 def _day(value: str | None) -> str:
@@ -15,8 +21,6 @@ def _day(value: str | None) -> str:
 
 
 def _target_label(key: str) -> str:
-    from targets.progress import LABELS
-
     return str(LABELS.get(key, key))
 
 

@@ -6,10 +6,12 @@ class AuditConfig(AppConfig):
     verbose_name = "Logboek"
 
     def ready(self) -> None:
+        # Imported here, not at the top: they connect receivers to models (app loading).
         from core import logging as structured_logging
 
         from . import security_events
 
-        # First: the roles it keeps in the session at login appear in the "login" event.
+        # The roles in the session (kept at login by accounts, an app loaded before this one)
+        # appear in the "login" event.
         structured_logging.connect()
         security_events.connect()

@@ -13,7 +13,7 @@ empty cache that forgets what it is told instead:
   page generation); with Redis gone every caller goes first. This is failing **open**.
 
 **Rate limits while Redis is down**: their counters live in this cache, so none are kept.
-Public forms (django-ratelimit, `cms.antispam.public_form`; `RATELIMIT_FAIL_OPEN`) accept
+Public forms (django-ratelimit, `core.antispam.public_form`; `RATELIMIT_FAIL_OPEN`) accept
 every post: the honeypot still stops simple bots. Logins keep working and still need the
 right password (and the second factor), but allauth's lock-out after failed logins is not
 counted until Redis is back. Locking everyone out instead would close the workspace to its

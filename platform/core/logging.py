@@ -158,17 +158,8 @@ def get_logger(name: str) -> Any:
 
 # --- actors and origins ----------------------------------------------------------------------
 
+# Set at login by accounts (`accounts.roles.remember_roles`): the roles for the log lines.
 ROLES_SESSION_KEY = "werktop_roles"
-
-
-def roles_of(user: Any) -> list[str]:
-    """The user's roles by their stable English names (Role values), never group ids or names
-    of people. One query: called once, at login."""
-    from accounts.roles import ROLES
-
-    by_group = {spec.group_name: role.value for role, spec in ROLES.items()}
-    names = user.groups.values_list("name", flat=True)
-    return sorted(by_group[name] for name in names if name in by_group)
 
 
 def actor_of(user: Any, request: Any = None) -> dict[str, Any] | None:
@@ -265,12 +256,6 @@ class RequestLogMiddleware:
             "client": client_network(client_address(request))})
 
 
-def remember_roles(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    """user_logged_in: the roles for the log lines of this session."""
-    if request is not None and hasattr(request, "session"):
-        request.session[ROLES_SESSION_KEY] = roles_of(user)
-
-
 # --- Celery ----------------------------------------------------------------------------------
 
 _task_tokens: dict[str, tuple[Mapping[str, Any], float]] = {}
@@ -307,10 +292,8 @@ def task_finished(sender: Any = None, task_id: str | None = None, task: Any = No
 def connect() -> None:
     """Called from `AuditConfig.ready()`."""
     from celery.signals import task_postrun, task_prerun
-    from django.contrib.auth.signals import user_logged_in
 
     configure_structlog()
-    user_logged_in.connect(remember_roles, dispatch_uid="werktop-logging-roles")
     task_prerun.connect(task_started, dispatch_uid="werktop-logging-task-prerun", weak=False)
     task_postrun.connect(task_finished, dispatch_uid="werktop-logging-task-postrun", weak=False)
 

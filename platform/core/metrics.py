@@ -1,4 +1,4 @@
-"""Prometheus metrics (prometheus_client), served at `/metrics` by core.health.
+"""Prometheus metrics (prometheus_client), served at `/metrics` by tenants.health.
 
 Requests (`RequestMetricsMiddleware`, second in MIDDLEWARE, right after the health
 middleware, so probes are not counted):
@@ -92,7 +92,7 @@ def schema_label(request: Any) -> str | None:
 
 class RequestMetricsMiddleware:
     """Counts and times every request that reaches the site (health probes do not: they are
-    answered by core.health.HealthMiddleware, which comes first)."""
+    answered by tenants.health.HealthMiddleware, which comes first)."""
 
     def __init__(self, get_response: Callable[[Any], Any]) -> None:
         self.get_response = get_response
@@ -190,6 +190,7 @@ def outbox_size() -> int | None:
     from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
     from django_tenants.utils import get_public_schema_name, schema_context
 
+    # Not at the top: the Celery app imports this module before Django's apps are loaded.
     from .models import OutboxTask
 
     try:

@@ -5,6 +5,8 @@ import platform
 from celery import shared_task
 from django.db import connection
 
+from . import outbox
+
 
 @shared_task(name="werktop.describe_worker")
 def describe_worker() -> dict[str, str]:
@@ -21,6 +23,4 @@ def describe_worker() -> dict[str, str]:
 def relay_outbox() -> int:
     """Send the tasks stored in the outbox while the broker was unavailable (beat every
     minute, and when a worker starts). Runs in the public schema."""
-    from . import outbox
-
     return outbox.relay()

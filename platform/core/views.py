@@ -1,41 +1,22 @@
-"""Views of the national site and the site-wide error pages."""
+"""Site-wide views: error pages, the unknown-host page and the brand stylesheet."""
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 
-from tenants.models import Municipality
-
 from .colours import text_colour_on
 
 
-def _port_suffix(request: HttpRequest) -> str:
+def port_suffix(request: HttpRequest) -> str:
     """':8000' when the request came in on a non-default port, so links keep working in dev."""
     host = request.META.get("HTTP_HOST", "")
     return f":{host.rsplit(':', 1)[1]}" if ":" in host else ""
 
 
-def national_home(request: HttpRequest) -> HttpResponse:
-    """The national landing page: every participating municipality, linked to its portal."""
-    suffix = _port_suffix(request)
-    rows = (
-        Municipality.objects.participating()
-        .filter(domains__is_primary=True)
-        .values("name", "province", "domains__domain")
-        .order_by("name")
-    )
-    municipalities = [
-        {"name": r["name"], "province": r["province"],
-         "url": f"{request.scheme}://{r['domains__domain']}{suffix}/"}
-        for r in rows
-    ]
-    return render(request, "werktop/national_home.html", {"municipalities": municipalities})
-
-
 def municipality_not_found(request: HttpRequest) -> HttpResponse:
     """An unknown host: a friendly Dutch page with status 404, never a crash."""
-    national_url = f"{request.scheme}://{settings.PLATFORM_DOMAIN}{_port_suffix(request)}/"
+    national_url = f"{request.scheme}://{settings.PLATFORM_DOMAIN}{port_suffix(request)}/"
     # The tenant middleware answers before the language middleware runs: choose Dutch here.
     with translation.override(settings.LANGUAGE_CODE):
         return render(request, "werktop/municipality_not_found.html",

@@ -8,6 +8,7 @@ class MinistryConfig(AppConfig):
     verbose_name = "Ministerie"
 
     def ready(self) -> None:
+        # Imported here, not at the top: it uses models (Django app loading).
         from . import signals
 
         signals.connect()

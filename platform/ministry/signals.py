@@ -10,13 +10,18 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from core.schemas import in_municipality_schema
+from matching_events.models import Meetup, Placement, Registration, SurveyResponse
+from relations.models import ContactMoment, Employer, ZrmAssessment
+from targets.models import ProjectPeriod
+from tenants.models import Municipality
+
+from . import overview_cache
+from .tasks import request_publish
 
 
 def changed(sender: type, instance: Any, **kwargs: Any) -> None:
     if not in_municipality_schema():
         return
-    from .tasks import request_publish
-
     transaction.on_commit(request_publish, robust=True)
 
 
@@ -37,8 +42,6 @@ def registration_changed(sender: type, instance: Any, **kwargs: Any) -> None:
 
 def municipality_changed(sender: type, instance: Any, **kwargs: Any) -> None:
     """A name, province, period or target shows on the ministry dashboard."""
-    from . import overview_cache
-
     overview_cache.changed()
 
 
@@ -50,10 +53,6 @@ def period_changed(sender: type, instance: Any, **kwargs: Any) -> None:
 
 
 def connect() -> None:
-    from matching_events.models import Meetup, Placement, Registration, SurveyResponse
-    from relations.models import ContactMoment, Employer, ZrmAssessment
-    from targets.models import ProjectPeriod
-
     handlers = {Placement: changed, Employer: changed, SurveyResponse: changed,
                 ZrmAssessment: changed, ContactMoment: contact_moment_changed,
                 Meetup: meetup_changed, Registration: registration_changed,
@@ -62,8 +61,6 @@ def connect() -> None:
         uid = f"ministry-rollup-{model._meta.label_lower}"
         post_save.connect(handler, sender=model, dispatch_uid=uid)
         post_delete.connect(handler, sender=model, dispatch_uid=f"{uid}-delete")
-    from tenants.models import Municipality
-
     post_save.connect(municipality_changed, sender=Municipality,
                       dispatch_uid="ministry-overview-municipality")
     post_delete.connect(municipality_changed, sender=Municipality,

@@ -5,6 +5,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from core.demo import DemoPlace
+
 from . import services
 from .models import ContactMoment, Employer
 
@@ -75,3 +77,13 @@ def load_demo_relations(manager, coordinator, slug: str) -> None:
             services.plan_next_action(candidate, description="Uitnodigen voor prettig gesprek",
                                       due_on=today + timedelta(days=index - 4), owner=manager,
                                       by=manager)
+
+
+DEMO_STEP = 20
+
+
+def load_demo(place: DemoPlace) -> None:
+    """The demo part of relations (`core.demo`), in each demo municipality."""
+    if not place.national:
+        load_demo_relations(place.users["relatiemanager"], place.users["coordinator"],
+                            place.municipality.slug)

@@ -16,6 +16,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alerts.models import Signal
+from alerts.selectors import open_signal_counts
 from matching_events.models import Meetup, Placement
 from relations.models import Employer
 from targets.progress import Period, TargetStatus, ZrmProgress, current_period, target_progress
@@ -146,11 +148,6 @@ def _placements(week: tuple[date, date], to_date: tuple[date, date] | None) -> l
 def open_signals() -> list[tuple[str, int]] | None:
     """Open signals (not dismissed, not resolved) per kind, every kind listed; None while the
     signals app is not there."""
-    try:
-        from alerts.models import Signal
-        from alerts.selectors import open_signal_counts
-    except ImportError:
-        return None
     labels = dict(Signal.Kind.choices)
     return [(str(labels.get(kind, kind)), count)
             for kind, count in open_signal_counts().items()]

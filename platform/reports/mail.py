@@ -8,6 +8,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.site import site_url
+
 from .models import Report
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -15,8 +17,6 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _site_url() -> str:
     try:
-        from matching_events.mails import site_url
-
         return site_url()
     except RuntimeError:  # a schema without a Wagtail site: relative link only
         return ""

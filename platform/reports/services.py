@@ -66,12 +66,10 @@ def _get_or_create(by: User | None, week_start: date) -> tuple[Report, bool]:
 
 
 def _send_after_commit(report: Report, *, urgent: bool) -> None:
-    from .tasks import generate_report as task
-
     # Someone is watching the progress bar of a requested report. send_after_commit sends
     # from this schema (the commit may come after the caller has left its schema_context).
     queue = "default" if urgent else "background"
-    send_after_commit(task, report.pk, queue=queue)
+    send_after_commit("reports.generate_report", report.pk, queue=queue)  # reports.tasks
 
 
 def _set_progress(report_id: int, progress: int, **fields) -> None:
@@ -109,9 +107,7 @@ def generate_report(report_id: int) -> Report:
         _set_progress(report_id, 0, status=Report.Status.FAILED, finished_at=timezone.now())
         raise
     if report.scheduled:
-        from .tasks import email_report as task
-
-        send_after_commit(task, report.pk)
+        send_after_commit("reports.email_report", report.pk)  # reports.tasks
     return report
 
 

@@ -29,8 +29,10 @@ from matching_events.counting import placements_in_period
 from matching_events.models import Placement
 from relations.models import Employer
 from relations.selectors import new_employer_contacts
+from tenants.models import Municipality
 
 from .breakdown import Funnel, FunnelStep, ManagerRow, funnel, per_manager
+from .models import ProjectPeriod
 from .people import DomainShare, LadderMovement, ZrmProgress, ladder_movement, zrm_progress
 
 __all__ = [
@@ -87,10 +89,6 @@ def current_period(*, today: date | None = None) -> Period | None:
     The latest recorded `ProjectPeriod` that has started (by start date); when none has
     started yet, the earliest future one. Without any recorded period: the period and
     targets on the municipality's row (`tenants.Municipality`), or None when it has none."""
-    from tenants.models import Municipality
-
-    from .models import ProjectPeriod
-
     today = today or timezone.localdate()
     row = (ProjectPeriod.objects.filter(start__lte=today).order_by("-start", "-pk").first()
            or ProjectPeriod.objects.order_by("start", "pk").first())

@@ -4,19 +4,19 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from cms import seo
-from core import views
 from ministry import views as ministry_views
+from tenants import views as tenant_views
 
 from .urls_common import urlpatterns as common
 
 urlpatterns = [
-    path("", views.national_home, name="national_home"),
+    path("", tenant_views.national_home, name="national_home"),
     path("robots.txt", seo.robots_txt, name="robots_txt"),
     path("ministerie/", ministry_views.dashboard, name="ministry_dashboard"),
     path("ministerie/", include("ministry.urls")),
     path("api/v1/", include("ministry.api_urls")),
     path("beheer/", account_views.operator_home, name="operator_home"),
-    path("", include("tenants.billing.urls")),
+    path("", include("billing.urls")),
     *common,
 ]
 

@@ -23,7 +23,7 @@ urlpatterns = [
     path("werkplek/doelen/", include("targets.urls")),
     path("werkplek/signalen/", include("alerts.urls")),
     path("werkplek/rapportages/", include("reports.urls")),
-    path("werkplek/abonnement/", include("tenants.billing.urls_workspace")),
+    path("werkplek/abonnement/", include("billing.urls_workspace")),
     path("", include("matching_events.urls_public")),
     path("", include("cms.urls_forms")),
     path("api/v1/", include("relations.api_urls")),

@@ -62,8 +62,8 @@ def webhook_to_municipality(client, fake, code: str) -> float:
     from django_tenants.utils import schema_exists, tenant_context
 
     from accounts.models import User
-    from tenants.billing.models import SignUp
-    from tenants.billing.services.signup import open_checkout, start_sign_up
+    from billing.models import SignUp
+    from billing.services.signup import open_checkout, start_sign_up
     from tests.billing.stripe_fakes import make_event
 
     record = start_sign_up(cbs_code=code, plan="large", coordinator_name="Bench Coördinator",
@@ -96,7 +96,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.test import Client
 
-    from tenants.billing import stripe_api
+    from billing import stripe_api
     from tenants.services import ensure_national_site, ensure_template_schema
     from tests.billing.stripe_fakes import FakeStripe
 
@@ -117,8 +117,8 @@ def main() -> None:
 
 
 def throughput(client, fake) -> None:
-    from tenants.billing.models import StripeEvent, Subscription
-    from tenants.billing.services import events
+    from billing.models import StripeEvent, Subscription
+    from billing.services import events
     from tests.billing.stripe_fakes import make_event
     from werktop.celery import app
 

@@ -1,7 +1,7 @@
 import pytest
 from django.conf import settings
 
-from tenants.billing import stripe_api
+from billing import stripe_api
 
 from .stripe_fakes import FakeStripe, delivery, make_event
 

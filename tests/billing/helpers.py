@@ -2,7 +2,7 @@
 
 from django.test import Client
 
-from tenants.billing.models import SignUp
+from billing.models import SignUp
 
 from .conftest import post_event
 from .stripe_fakes import make_event

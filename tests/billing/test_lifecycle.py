@@ -11,10 +11,10 @@ from django.utils import timezone
 from django_tenants.utils import schema_exists, tenant_context
 
 from accounts.roles import Role
+from billing.access import Level, access_of
+from billing.models import Subscription
+from billing.services import lifecycle
 from relations.models import Employer
-from tenants.billing.access import Level, access_of
-from tenants.billing.models import Subscription
-from tenants.billing.services import lifecycle
 from tenants.models import Municipality
 from tenants.services import provision_municipality
 from tests.conftest import PASSWORD, client_for, make_user

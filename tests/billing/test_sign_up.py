@@ -6,8 +6,8 @@ from django.core import mail
 from django.db import connection
 from django_tenants.utils import schema_exists, tenant_context
 
-from tenants.billing import tasks
-from tenants.billing.models import SignUp, Subscription
+from billing import tasks
+from billing.models import SignUp, Subscription
 from tenants.models import Domain, Municipality
 from tests.conftest import client_for
 
@@ -160,7 +160,7 @@ def test_provisioning_is_idempotent(national, fake_stripe, django_capture_on_com
 
 def test_a_crash_during_provisioning_leaves_nothing_and_the_retry_succeeds(
         national, fake_stripe, django_capture_on_commit_callbacks, monkeypatch):
-    from tenants.billing.services import lifecycle
+    from billing.services import lifecycle
 
     client = client_for(national)
     sign_up(client)

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from tenants.billing.models import SignUp, StripeEvent, Subscription
+from billing.models import SignUp, StripeEvent, Subscription
 from tests.conftest import client_for
 
 from .conftest import post_event
@@ -80,7 +80,7 @@ def test_only_post_is_accepted(national):
 
 def test_a_duplicate_delivery_is_stored_and_processed_once(
         national, fake_stripe, django_capture_on_commit_callbacks, monkeypatch):
-    from tenants.billing.services import events
+    from billing.services import events
 
     processed = []
     original = events.process_event

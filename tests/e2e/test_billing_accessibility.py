@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.roles import Role
-from tenants.billing.models import SignUp
+from billing.models import SignUp
 from tenants.models import Municipality
 from tests.e2e.pages import log_in, open_page, shows
 from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, web_server

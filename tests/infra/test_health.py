@@ -1,4 +1,4 @@
-"""Health endpoints (core.health): liveness without database or Redis, readiness with the
+"""Health endpoints (tenants.health): liveness without database or Redis, readiness with the
 database, the TLS ask of the proxy, and none of them redirected, host-checked, tenant-routed
 or logged per request."""
 
@@ -10,7 +10,7 @@ from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 
-from core import health
+from tenants import health
 from tenants.models import Domain
 from tests.conftest import host_of, query_budget
 

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django_tenants.utils import tenant_context
 from taggit.models import Tag
 
-from cms.antispam import HONEYPOT_FIELD
+from core.antispam import HONEYPOT_FIELD
 from tests.conftest import client_for
 from tests.portal.urls import FORM_PATH, SignUpForm
 

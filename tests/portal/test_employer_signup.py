@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django_tenants.utils import tenant_context
 
 from accounts.roles import Role
-from cms.antispam import HONEYPOT_FIELD
+from core.antispam import HONEYPOT_FIELD
 from matching_events.models import Opportunity
 from matching_events.services.signup import choose_relationship_manager
 from matching_events.views_signup import RATE

@@ -9,7 +9,7 @@ from django.template import engines
 from django.urls import path
 from taggit.models import Tag
 
-from cms.antispam import HoneypotFormMixin, public_form
+from core.antispam import HoneypotFormMixin, public_form
 from werktop.urls_tenant import urlpatterns as tenant_urlpatterns
 
 FORM_PATH = "/proef-formulier/"

@@ -25,11 +25,11 @@ from django_tenants.utils import schema_context, schema_exists, tenant_context
 
 from accounts.roles import Role
 from audit.models import AuditEntry
+from billing.models import SignUp, StripeEvent, Subscription
+from billing.services import lifecycle
 from relations.demo import load_demo_relations
 from relations.models import Candidate
 from tenants.backup import fingerprints
-from tenants.billing.models import SignUp, StripeEvent, Subscription
-from tenants.billing.services import lifecycle
 from tenants.deletion import verify_deleted
 from tenants.exit_export import export_municipality
 from tenants.footprint import (

@@ -28,8 +28,9 @@ from hypothesis.extra.django import from_form
 
 from accounts.models import User
 from accounts.roles import Role
-from cms.antispam import HONEYPOT_FIELD
+from billing.models import SignUp, StripeEvent
 from cms.forms import MeetupRegistrationForm
+from core.antispam import HONEYPOT_FIELD
 from matching_events import links
 from matching_events.models import (
     CandidateAccount,
@@ -42,7 +43,6 @@ from matching_events.models import (
 )
 from matching_events.services import meetups
 from relations.models import Candidate, ContactPerson, Employer, LadderStep
-from tenants.billing.models import SignUp, StripeEvent
 from tests.billing.conftest import fake_stripe  # noqa: F401  (fixture)
 from tests.billing.stripe_fakes import sign
 from tests.conftest import PASSWORD, client_for, make_user

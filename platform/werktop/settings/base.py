@@ -41,7 +41,7 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",  # the sitemap.xml template (wagtail.contrib.sitemaps uses it)
-    "django_ratelimit",  # per-address limits on public forms (cms.antispam); no models
+    "django_ratelimit",  # per-address limits on public forms (core.antispam); no models
     "accounts",
     "allauth",
     "allauth.account",
@@ -49,8 +49,9 @@ SHARED_APPS = [
     "allauth.usersessions",  # a user sees and ends their other sessions (/account/sessions/)
     "django_celery_beat",
     "core.apps.CoreConfig",  # app label "werktop" (outbox table, migration history)
+    "demo",  # manage.py load_demo: asks every feature for its demo part (core.demo)
     "ministry",  # rollups of every municipality, in the public schema (no personal data)
-    "tenants.billing",  # subscriptions and Stripe events (public schema)
+    "billing",  # subscriptions and Stripe events (public schema)
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -136,7 +137,7 @@ DATABASES = {
 }
 # A database host that does not answer at all fails a connection after this many seconds
 # instead of the operating system's minutes (libpq's connect_timeout, at least 2): requests
-# get the 503 page, and the readiness probe (core.health) answers 503, in bounded time.
+# get the 503 page, and the readiness probe (tenants.health) answers 503, in bounded time.
 # `?connect_timeout=N` in DATABASE_URL overrides it.
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -144,8 +145,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 MIDDLEWARE = [
     # /health/live, /health/ready, /metrics and /health/tls, answered before anything else:
     # no https redirect, no ALLOWED_HOSTS check (probes come with the pod's IP address as
-    # Host), no tenant lookup, no request log line (core.health).
-    "core.health.HealthMiddleware",
+    # Host), no tenant lookup, no request log line (tenants.health).
+    "tenants.health.HealthMiddleware",
     # Request counts and durations by URL pattern, per municipality (core.metrics).
     "core.metrics.RequestMetricsMiddleware",
     # Security headers wrap everything, also the unknown-host page the tenant middleware
@@ -176,8 +177,8 @@ MIDDLEWARE = [
     # Refused pages go into the municipality's audit trail (audit.security_events).
     "audit.security_events.PermissionDeniedAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # Unpaid or cancelled subscription: writes to the workspace refused (tenants.billing).
-    "tenants.billing.middleware.ReadOnlyWorkspaceMiddleware",
+    # Unpaid or cancelled subscription: writes to the workspace refused (billing).
+    "billing.middleware.ReadOnlyWorkspaceMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Staff roles must set up two-factor authentication first (accounts.two_factor).
     "accounts.two_factor.RequireTwoFactorMiddleware",
@@ -198,8 +199,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "core.context_processors.site",
-                "tenants.billing.context_processors.billing",
+                "tenants.context_processors.site",
+                "billing.context_processors.billing",
             ],
         },
     }
@@ -319,11 +320,11 @@ CACHES["renditions"] = {**CACHES["default"], "TIMEOUT": 24 * 60 * 60}
 # (cms.caching); 0 switches the page cache off.
 PORTAL_PAGE_CACHE_SECONDS = env.int("PORTAL_PAGE_CACHE_SECONDS", default=10 * 60)
 
-# Public forms (cms.antispam.public_form): counters in the default cache, so per schema.
+# Public forms (core.antispam.public_form): counters in the default cache, so per schema.
 RATELIMIT_USE_CACHE = "default"
 # Redis down: the counters cannot be kept, and the forms stay open (see core.cache).
 RATELIMIT_FAIL_OPEN = True
-RATELIMIT_VIEW = "cms.antispam.rate_limited"
+RATELIMIT_VIEW = "core.antispam.rate_limited"
 # Behind a reverse proxy REMOTE_ADDR is the proxy's address, so every visitor would share one
 # counter: name the request.META key in which the proxy puts the client's address (a header it
 # overwrites, e.g. HTTP_X_REAL_IP). Empty: REMOTE_ADDR.
@@ -396,7 +397,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # many seconds (plus kombu's sweep, up to 100 s). kombu's default, an hour, holds the
 # confirmation link someone is waiting for, or tomorrow's meetup reminders, for an hour. It
 # must stay longer than the longest countdown (retry back-off: at most 10 minutes, see
-# matching_events.tasks and tenants.billing.tasks) plus the longest task (an import: under a
+# matching_events.tasks and billing.tasks) plus the longest task (an import: under a
 # minute), or a message still waiting or running is handed out a second time. 15 minutes.
 CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int(
     "CELERY_VISIBILITY_TIMEOUT", default=15 * 60)
@@ -483,7 +484,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
-# --- Subscriptions (tenants.billing, Stripe) -----------------------------------------------
+# --- Subscriptions (billing, Stripe) -----------------------------------------------
 # Test-mode keys from the Stripe dashboard (README: "Stripe in test mode"). Without them the
 # sign-up says Stripe cannot be reached; the tests stub Stripe's HTTP client instead.
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="sk_test_not_configured")

@@ -88,7 +88,7 @@ app.kubernetes.io/component: {{ .component }}
 
 {{/*
 ALLOWED_HOSTS: the national host, every subdomain of it, the custom municipality hosts of the
-Ingress and any extra hosts. Probes bypass the check (core.health.HealthMiddleware runs first).
+Ingress and any extra hosts. Probes bypass the check (tenants.health.HealthMiddleware runs first).
 */}}
 {{- define "werktop.allowedHosts" -}}
 {{- $hosts := list .Values.platformDomain (printf ".%s" .Values.platformDomain) }}

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
+from core.outbox import send_after_commit
 from tenants import cbs
 from tenants.models import Municipality
 from tenants.services import ProvisioningError, provision_municipality
@@ -127,10 +128,6 @@ def checkout_completed(session) -> bool:
         sign_up_id = uuid.UUID(str(session.get("client_reference_id")))
     except ValueError:
         return False  # not one of ours
-    from core.outbox import send_after_commit
-
-    from .. import tasks
-
     with transaction.atomic():
         sign_up = (SignUp.objects.select_for_update()
                    .filter(pk=sign_up_id).first())
@@ -141,7 +138,7 @@ def checkout_completed(session) -> bool:
         sign_up.stripe_subscription_id = _id(session.get("subscription"))
         sign_up.save(update_fields=["status", "stripe_customer_id", "stripe_subscription_id",
                                     "updated_at"])
-        send_after_commit(tasks.provision_sign_up, str(sign_up.pk))
+        send_after_commit("billing.provision_sign_up", str(sign_up.pk))
     return True
 
 

@@ -42,6 +42,12 @@ from typing import Any
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django_tenants.utils import get_public_schema_name, schema_context
+
+from core import metrics as werktop_metrics
+
+from .domains import host_name
+from .models import Domain
 
 logger = logging.getLogger(__name__)
 
@@ -128,10 +134,6 @@ def check_redis() -> bool:
 def is_known_host(host: str) -> bool:
     """The national host or a row in tenants.Domain (public schema). Raises a database error
     when the database is down (the caller answers 503)."""
-    from django_tenants.utils import get_public_schema_name, schema_context
-
-    from tenants.models import Domain
-
     if host == settings.PLATFORM_DOMAIN.lower():
         return True
     with schema_context(get_public_schema_name()):
@@ -161,8 +163,6 @@ def ready(request: HttpRequest) -> HttpResponse:
 
 
 def metrics(request: HttpRequest) -> HttpResponse:
-    from . import metrics as werktop_metrics
-
     expected = getattr(settings, "METRICS_TOKEN", "") or ""
     if not expected:
         return _plain("Not Found", 404)
@@ -175,8 +175,6 @@ def metrics(request: HttpRequest) -> HttpResponse:
 
 
 def tls(request: HttpRequest) -> HttpResponse:
-    from tenants.domains import host_name
-
     host = host_name(request.GET.get("domain", ""))
     if host is None:
         return _plain("Not Found", 404)

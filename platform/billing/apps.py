@@ -4,6 +4,6 @@ from django.apps import AppConfig
 class BillingConfig(AppConfig):
     """Subscriptions of municipalities, kept in step with Stripe (public schema)."""
 
-    name = "tenants.billing"
+    name = "billing"
     label = "billing"
     verbose_name = "Abonnementen"

@@ -4,8 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from tenants.billing.services.events import process_event, unprocessed_events
-from tenants.billing.stripe_api import StripeUnavailable
+from billing.services.events import process_event, unprocessed_events
+from billing.stripe_api import StripeUnavailable
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from cms.antispam import public_form
+from core.antispam import public_form
 
 from .forms import SignUpForm
 from .models import SignUp

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cms.antispam import HoneypotFormMixin
+from core.antispam import HoneypotFormMixin
 
 from .models import Plan
 from .services.signup import municipalities_open_for_sign_up

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from tenants.billing.access import Level, access_of
+from billing.access import Level, access_of
 from tenants.cbs import normalise_cbs_code
 from tenants.deletion import DeletionRefused, certificate, delete_municipality, verify_deleted
 from tenants.models import Municipality

@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from tenants.models import Municipality
+from .models import Municipality
 
 
 def site(request: HttpRequest) -> dict:

@@ -14,6 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from accounts.roles import Role, users_with_role
+from accounts.services import create_user_with_role
+from core.outbox import send_after_commit
+from core.site import municipality_name, site_url
+from tenants.deletion import delete_municipality
 from tenants.models import Municipality
 
 from .. import stripe_api
@@ -78,12 +84,8 @@ def apply_subscription(subscription: Subscription, stripe_subscription: Any) -> 
     subscription.municipality.billing_status = status
     subscription.municipality.billing_status_since = subscription.status_since
     if changed and status in NOTIFY:
-        from core.outbox import send_after_commit
-
-        from .. import tasks
-
         municipality_id, since = subscription.municipality_id, subscription.status_since
-        send_after_commit(tasks.notify_coordinators, municipality_id, status, since.isoformat())
+        send_after_commit("billing.notify_coordinators", municipality_id, status, since.isoformat())
     return changed
 
 
@@ -111,11 +113,6 @@ def create_coordinator(name: str, email: str) -> None:
     from allauth.account.forms import default_token_generator
     from allauth.account.utils import user_pk_to_url_str
 
-    from accounts.models import User
-    from accounts.roles import Role
-    from accounts.services import create_user_with_role
-    from matching_events.mails import municipality_name, site_url
-
     if not email or User.objects.filter(email__iexact=email).exists():
         return
     first_name, _space, last_name = name.partition(" ")
@@ -137,8 +134,6 @@ def create_coordinator(name: str, email: str) -> None:
 def notify_coordinators(status: str) -> int:
     """E-mail every active coordinator of the current municipality about the subscription's
     new status. Runs inside the municipality's schema. The number of e-mails sent."""
-    from accounts.roles import Role, users_with_role
-
     municipality = Municipality.objects.get(schema_name=connection.schema_name)
     access = access_of(municipality)
     templates = {SubscriptionStatus.PAST_DUE: "billing/mail_past_due.txt",
@@ -194,8 +189,6 @@ def remove_cancelled_municipality(subscription: Subscription, *, confirm_name: s
                              % {"date": timezone.localtime(access.until).strftime("%d-%m-%Y")})
     if confirm_name.strip().lower() != municipality.name.lower():
         raise RemovalRefused(_("Type the municipality's name exactly to confirm."))
-    from tenants.deletion import delete_municipality
-
     code = delete_municipality(municipality.cbs_code, actor=actor).code
     logger.info("Removed cancelled municipality %s and all its data", code)
     return code

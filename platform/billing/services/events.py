@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.outbox import send_after_commit
+
 from .. import stripe_api
 from ..models import StripeEvent
 from . import lifecycle, signup
@@ -64,10 +66,6 @@ def receive_event(payload: bytes, signature: str) -> tuple[StripeEvent, bool]:
     """Verify and store one webhook delivery; queue its processing after commit. Returns the
     event and whether it is new (False: a duplicate delivery, nothing queued). Raises
     ValueError (not JSON, or not an event) or stripe.SignatureVerificationError."""
-    from core.outbox import send_after_commit
-
-    from .. import tasks
-
     event = stripe_api.construct_event(payload, signature)
     try:
         data_object = event["data"]["object"]
@@ -83,7 +81,7 @@ def receive_event(payload: bytes, signature: str) -> tuple[StripeEvent, bool]:
             stored, created = StripeEvent.objects.get_or_create(event_id=event_id,
                                                                 defaults=values)
             if created:
-                send_after_commit(tasks.process_stripe_event, stored.pk)
+                send_after_commit("billing.process_stripe_event", stored.pk)
     except IntegrityError:  # the same event delivered twice at the same moment
         stored, created = StripeEvent.objects.get(event_id=event_id), False
     return stored, created
