@@ -4,7 +4,7 @@ PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 I18N_IGNORE := --ignore=.venv --ignore=.tools --ignore=node_modules --ignore=.local --ignore=infra
 
-.PHONY: install system-deps services stop migrate demo run test bench lint vendor-css messages image
+.PHONY: install system-deps services stop migrate demo run test bench lint structure vendor-css messages image
 
 install:  ## virtual environment with the locked dependencies
 	@infra/dev/install.sh >/dev/null
@@ -46,9 +46,13 @@ bench: services  ## provisioning, migration, list/import, portal, registration, 
 	@DJANGO_SETTINGS_MODULE=werktop.settings.test $(PY) tests/benchmarks/bench_migrate_platform.py
 	@$(PY) tests/benchmarks/bench_load.py
 
-lint: install  ## ruff, and bandit (no finding of medium or high severity)
+lint: install  ## ruff, bandit (no finding of medium or high severity), the layer order (import-linter)
 	@.venv/bin/ruff check .
 	@.venv/bin/bandit -q -r platform tenants cms matching_events -x '*/migrations/*' --severity-level medium
+	@.venv/bin/lint-imports --no-cache
+
+structure: install  ## arrows against the layer order, import cycles, imports inside functions, lines per room
+	@$(PY) infra/dev/structure.py
 
 vendor-css:  ## re-vendor the NL Design System CSS from the npm lock file
 	@infra/nlds/vendor.sh
