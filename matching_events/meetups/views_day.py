@@ -15,11 +15,11 @@ from django.views.decorators.http import require_POST
 
 from relations.view_helpers import submit, workspace_view
 
-from . import audit_trail, selectors
-from .forms_meetups import CheckInForm, OutcomeForm
-from .models import MeetupEmployer, Registration
-from .services import outcomes
-from .views_meetups import meetup_or_404, named, posted, registration_or_404
+from .. import audit_trail, selectors
+from ..models import MeetupEmployer, Registration
+from ..services import outcomes
+from .forms import CheckInForm, OutcomeForm
+from .views import meetup_or_404, named, posted, registration_or_404
 
 T = "matching_events/meetups/"
 
