@@ -3,7 +3,7 @@ confirmed candidate and per confirmed employer; with htmx only the row is replac
 JavaScript the form posts and the page comes back at the same row), and the outcome of every
 conversation from both sides, which turns a mutual yes into a match lead.
 
-Names and permissions follow `views_meetups` (see its docstring)."""
+Names and permissions follow `meetups.views` (see its docstring)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
