@@ -336,9 +336,9 @@ def rank_candidates_for_opportunity(opportunity, candidates_qs: QuerySet[Candida
 
 def rank_opportunities_for_candidate(candidate: Candidate, opportunities_qs: QuerySet,
                                      limit: int = 20) -> list[tuple[object, Fit]]:
-    offers = list(opportunities_qs.select_related("employer"))
+    opportunities = list(opportunities_qs.select_related("employer"))
     with _one_language():
-        return _ranked([(o, fit_for_opportunity(candidate, o)) for o in offers], limit)
+        return _ranked([(o, fit_for_opportunity(candidate, o)) for o in opportunities], limit)
 
 
 def suggest_candidates_for_meetup(meetup, candidates_qs: QuerySet[Candidate],
@@ -402,8 +402,9 @@ def fit_matrix(employers: Iterable[Employer], candidates: Iterable[Candidate],
 
 def _fill_matrix(matrix: dict, employers: list, candidates: list, by_employer: dict) -> None:
     for employer in employers:
-        offers = by_employer.get(employer.pk, [])
-        for opportunity in offers:
+        opportunities = by_employer.get(employer.pk, [])
+        for opportunity in opportunities:
             opportunity.employer = employer
         for candidate in candidates:
-            matrix[(employer.pk, candidate.pk)] = fit_for_employer(candidate, employer, offers)
+            matrix[(employer.pk, candidate.pk)] = fit_for_employer(
+                candidate, employer, opportunities)

@@ -22,7 +22,7 @@ from relations.models import Candidate, Employer
 from ..matching import candidate_rows, fit_for_employer, fit_matrix, opportunities_by_employer
 from ..models import Meetup, MeetupEmployer, Opportunity, Registration, TableSeat
 from ..selectors import check_may_plan, names_shown, sees_all_names
-from ..tableplan import plan_rounds
+from ..tableplan.planner import plan_rounds
 from .registrations import lock_meetup
 
 

@@ -4,7 +4,6 @@ from django.urls import include, path
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from accounts import views as account_views
 from cms import documents, seo
 from cms.caching import cached_wagtail_urls
 from core import login, media, views
@@ -24,11 +23,8 @@ urlpatterns = [
     path("werkplek/signalen/", include("alerts.urls")),
     path("werkplek/rapportages/", include("reports.urls")),
     path("werkplek/abonnement/", include("billing.urls_workspace")),
-    path("", include("matching_events.urls_public")),
-    path("", include("cms.urls_forms")),
+    path("", include("matching_events.portal.urls")),
     path("api/v1/", include("relations.api_urls")),
-    path("mijn-bedrijf/", account_views.my_company, name="my_company"),
-    path("mijn-bijeenkomsten/", account_views.my_meetups, name="my_meetups"),
     # One login, allauth's (second factor, lock-out): Wagtail's own login forms only redirect
     # there, and its shared-password page and document restrictions are switched off.
     *login.wagtail_login_overrides(),

@@ -70,7 +70,7 @@ def generate(rng: random.Random):
 
 def measure() -> dict:
     from matching_events.matching import fit_matrix
-    from matching_events.tableplan import plan_rounds
+    from matching_events.tableplan.planner import plan_rounds
 
     employers, candidates, offers = generate(random.Random(SEED))
     started = time.perf_counter()

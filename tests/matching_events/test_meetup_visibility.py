@@ -6,7 +6,7 @@ candidates in their own portfolio, the others as an anonymous placeholder withou
 that could be looked up elsewhere; nobody outside the workspace sees any. Only the organiser
 and coordinators change the table plan, and the service refuses everyone else.
 
-The walk takes every URL pattern of `urls_meetups` and `urls_tableplan` from the resolver, so
+The walk takes every URL pattern of `meetups.urls` and `tableplan.urls` from the resolver, so
 a page added later is walked too: GET, a plain POST (following the redirect to the page with
 its messages) and an htmx POST, for every role."""
 
@@ -19,12 +19,13 @@ from django.urls import URLPattern, reverse
 from django_tenants.utils import tenant_context
 
 from accounts.roles import Role
-from matching_events import urls_meetups, urls_tableplan
+from matching_events.meetups import urls as urls_meetups
 from matching_events.models import Opportunity, TableSeat
 from matching_events.services import accounts as account_services
 from matching_events.services import meetups as meetup_services
 from matching_events.services import outcomes, seating
 from matching_events.services import registrations as registration_services
+from matching_events.tableplan import urls as urls_tableplan
 from tests.conftest import client_for, make_user
 from tests.matching_events.conftest import new_meetup
 from tests.matching_events.test_meetup_views import to_the_day

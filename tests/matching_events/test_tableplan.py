@@ -10,7 +10,7 @@ from django_tenants.utils import tenant_context
 
 from matching_events.models import TableSeat
 from matching_events.services import meetups, seating
-from matching_events.tableplan import TablePlan, plan_rounds
+from matching_events.tableplan.planner import TablePlan, plan_rounds
 from tests.conftest import query_budget
 from tests.matching_events.conftest import confirmed_registration, new_meetup
 from tests.relations.conftest import logged_in, new_candidate, new_employer

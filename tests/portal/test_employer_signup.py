@@ -10,8 +10,8 @@ from django_tenants.utils import tenant_context
 from accounts.roles import Role
 from core.antispam import HONEYPOT_FIELD
 from matching_events.models import Opportunity
+from matching_events.portal.views_signup import RATE
 from matching_events.services.signup import choose_relationship_manager
-from matching_events.views_signup import RATE
 from relations.models import ContactPerson, Employer
 from tests.conftest import client_for, make_user
 from tests.relations import conftest as people

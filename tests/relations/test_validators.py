@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cms.forms import MeetupRegistrationForm
-from matching_events.forms_portal import EmployerSignUpForm
+from matching_events.portal.forms import EmployerSignUpForm
 from matching_events.services import registrations
 from relations import services
 from relations.forms import CandidateForm, ContactPersonForm, EmployerForm

@@ -23,10 +23,10 @@ from django_ratelimit.exceptions import Ratelimited
 from core.antispam import public_form, rate_limited
 from relations.view_helpers import add_service_errors
 
-from . import links, tokens
+from .. import links, tokens
+from ..models import Meetup, MeetupEmployer, Registration, SurveyResponse
+from ..services import meetups, outcomes, registrations
 from .forms_public import CandidateSurveyForm, ComingForm, DatesForm, EmployerSurveyForm
-from .models import Meetup, MeetupEmployer, Registration, SurveyResponse
-from .services import meetups, outcomes, registrations
 
 TEMPLATES = "matching_events/public/"
 POST_RATE = "10/m"

@@ -15,9 +15,9 @@ from relations.access import visible_or_404
 from relations.rules import is_coordinator
 from relations.view_helpers import paginate, query_without_page, submit, workspace_view
 
-from .forms_offers import LeadForm, PlacementForm
-from .models import MatchLead, Placement
-from .services import outcomes, placements
+from ..models import MatchLead, Placement
+from ..services import outcomes, placements
+from .forms import LeadForm, PlacementForm
 
 
 def visible_placements(user) -> QuerySet[Placement]:
@@ -40,7 +40,7 @@ def placement_list(request: HttpRequest) -> HttpResponse:
     if shown:
         record_many("view", "candidate", sorted({p.candidate_id for p in shown}),
                     request=request, detail="plaatsingen")
-    return render(request, "matching_events/offers/placement_list.html", {
+    return render(request, "matching_events/placements/placement_list.html", {
         "page": page, "kinds": Placement.Kind.choices, "kind": kind,
         "query": query_without_page(request)})
 
@@ -69,7 +69,7 @@ def placement_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Placement saved. A follow-up after six months is "
                                         "planned."))
             return redirect("matching_events:placement_detail", pk=placement.pk)
-    return render(request, "matching_events/offers/placement_form.html", {"form": form})
+    return render(request, "matching_events/placements/placement_form.html", {"form": form})
 
 
 @workspace_view
@@ -84,7 +84,7 @@ def placement_edit(request: HttpRequest, pk: int) -> HttpResponse:
                    detail=f"gewijzigd: kandidaat {placement.candidate_id}")
             messages.success(request, _("Changes saved."))
             return redirect("matching_events:placement_detail", pk=pk)
-    return render(request, "matching_events/offers/placement_form.html",
+    return render(request, "matching_events/placements/placement_form.html",
                   {"form": form, "placement": placement})
 
 
@@ -95,7 +95,7 @@ def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk, object_type="placement")
     record("view", "placement", pk, request=request,
            detail=f"kandidaat {placement.candidate_id}")
-    return render(request, "matching_events/offers/placement_detail.html",
+    return render(request, "matching_events/placements/placement_detail.html",
                   {"placement": placement})
 
 
@@ -114,7 +114,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in MatchLead.Status.values:
         rows = rows.filter(status=status)
-    return render(request, "matching_events/offers/lead_list.html", {
+    return render(request, "matching_events/placements/lead_list.html", {
         "page": paginate(request, rows), "statuses": MatchLead.Status.choices,
         "status": status, "query": query_without_page(request)})
 
@@ -123,7 +123,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
 def lead_detail(request: HttpRequest, pk: int, form: LeadForm | None = None) -> HttpResponse:
     lead = visible_or_404(request, visible_leads(request.user), pk, object_type="match_lead")
     record("view", "match_lead", pk, request=request, detail=f"kandidaat {lead.candidate_id}")
-    return render(request, "matching_events/offers/lead_detail.html", {
+    return render(request, "matching_events/placements/lead_detail.html", {
         "lead": lead, "form": form,
         "candidate_visible": selectors.visible_candidates(request.user).filter(
             pk=lead.candidate_id).exists(),

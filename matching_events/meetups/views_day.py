@@ -3,7 +3,7 @@ confirmed candidate and per confirmed employer; with htmx only the row is replac
 JavaScript the form posts and the page comes back at the same row), and the outcome of every
 conversation from both sides, which turns a mutual yes into a match lead.
 
-Names and permissions follow `views_meetups` (see its docstring)."""
+Names and permissions follow `meetups.views` (see its docstring)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -15,11 +15,11 @@ from django.views.decorators.http import require_POST
 
 from relations.view_helpers import submit, workspace_view
 
-from . import audit_trail, selectors
-from .forms_meetups import CheckInForm, OutcomeForm
-from .models import MeetupEmployer, Registration
-from .services import outcomes
-from .views_meetups import meetup_or_404, named, posted, registration_or_404
+from .. import audit_trail, selectors
+from ..models import MeetupEmployer, Registration
+from ..services import outcomes
+from .forms import CheckInForm, OutcomeForm
+from .views import meetup_or_404, named, posted, registration_or_404
 
 T = "matching_events/meetups/"
 

@@ -3,8 +3,8 @@ survey results. Included in the `matching_events` namespace under /werkplek/."""
 
 from django.urls import path
 
-from . import views_meetup_day as day
-from . import views_meetups as views
+from . import views
+from . import views_day as day
 
 urlpatterns = [
     path("bijeenkomsten/", views.meetup_list, name="meetup_list"),

@@ -22,9 +22,9 @@ from relations.models import Candidate
 from relations.selectors import visible_candidates
 from relations.view_helpers import workspace_view
 
-from . import audit_trail, matching
-from .models import Meetup, Opportunity
-from .services import seating
+from .. import audit_trail, matching
+from ..models import Meetup, Opportunity
+from ..services import seating
 
 SUGGESTIONS = 20
 MEETUP_SUGGESTIONS = 30

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from relations.models import Candidate
 from relations.selectors import visible_candidates, visible_employers
 
-from .models import Meetup, MeetupEmployer, PracticalNeed, Registration
-from .models.outcomes import Answer
+from ..models import Meetup, MeetupEmployer, PracticalNeed, Registration
+from ..models.outcomes import Answer
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M", "%d-%m-%Y %H.%M"]
 

@@ -17,7 +17,7 @@ from relations.validators import (
     validate_phone,
 )
 
-from .models import Opportunity
+from ..models import Opportunity
 
 DESCRIPTION_MAX = 1000
 
@@ -55,7 +55,7 @@ class EmployerSignUpForm(HoneypotFormMixin, forms.Form):
 
     COMPANY = ("company_name", "kvk_number", "sector", "postcode")
     CONTACT = ("contact_name", "email", "phone")
-    OFFER = ("kind", "title", "description", "hours_per_week", "publish_on_portal")
+    OPPORTUNITY = ("kind", "title", "description", "hours_per_week", "publish_on_portal")
 
     company_name = _text(_("Name of your company"), 200, "organization")
     kvk_number = forms.CharField(
@@ -91,11 +91,11 @@ class EmployerSignUpForm(HoneypotFormMixin, forms.Form):
         """The fieldsets: (legend, fields)."""
         return [(str(legend), [self[name] for name in names]) for legend, names in (
             (_("About your company"), self.COMPANY), (_("Contact person"), self.CONTACT),
-            (_("Your offer"), self.OFFER))]
+            (_("Your offer"), self.OPPORTUNITY))]
 
     def service_arguments(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in (*self.COMPANY, *self.CONTACT,
-                                                           *self.OFFER)}
+                                                           *self.OPPORTUNITY)}
 
 
 # What the service calls the fields, and which field of this form shows the error.

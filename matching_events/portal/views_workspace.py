@@ -1,11 +1,10 @@
-"""Portal accounts: the relationship manager invites an employer's contact person (workspace),
-and a candidate makes an account from the "my registrations" page (signed e-mail link)."""
+"""Workspace: the relationship manager invites an employer's contact person to the portal and
+confirms a contact person who signed up on the website."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,10 +13,8 @@ from relations import selectors
 from relations.models import ContactPerson
 from relations.view_helpers import workspace_view
 
-from . import links
-from .services import accounts
-from .services import meetups as meetup_services
-from .views_public import link_page
+from ..services import accounts
+from ..services import meetups as meetup_services
 
 
 @workspace_view
@@ -52,20 +49,3 @@ def employer_confirm_contact(request: HttpRequest, pk: int, contact: int) -> Htt
     messages.success(request, _("%(name)s is confirmed as a contact person.")
                      % {"name": person.name})
     return redirect("relations:employer_detail", pk=employer.pk)
-
-
-@link_page
-def candidate_account_create(request: HttpRequest, token: str) -> HttpResponse:
-    """The "Make an account" button on "my registrations" (POST only; GET goes back)."""
-    candidate = links.candidate_from_my_registrations_token(token)
-    mine = reverse("meetups_public:mine", args=[token])
-    if request.method != "POST":
-        return redirect(mine)
-    try:
-        accounts.create_candidate_user(candidate.pk)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("We sent you an e-mail with a link to choose a password. "
-                                    "Then you can log in with your e-mail address."))
-    return redirect(mine)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.antispam import HoneypotFormMixin
 
-from .models import ProposedDate
+from ..models import ProposedDate
 
 SATISFACTION = [
     ("1", _("1 – very unhappy")), ("2", _("2 – unhappy")), ("3", _("3 – neutral")),

@@ -11,9 +11,9 @@ from relations import selectors
 from relations.models import Weekday
 from relations.view_helpers import paginate, query_without_page, submit, workspace_view
 
-from .forms_offers import OpportunityFilterForm, OpportunityForm, PledgeForm, ReviewForm
-from .models import Opportunity
-from .services import opportunities as service
+from ..models import Opportunity
+from ..services import opportunities as service
+from .forms import OpportunityFilterForm, OpportunityForm, PledgeForm, ReviewForm
 
 
 def _opportunities():
@@ -29,7 +29,7 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
         first=Case(When(mine_waiting, then=Value(0)), default=Value(1),
                    output_field=IntegerField())).order_by("first", "-created_at", "-pk")
     waiting = Opportunity.objects.filter(mine_waiting).count()
-    return render(request, "matching_events/offers/opportunity_list.html", {
+    return render(request, "matching_events/opportunities/opportunity_list.html", {
         "filter_form": filter_form, "page": paginate(request, rows), "waiting": waiting,
         "query": query_without_page(request)})
 
@@ -47,7 +47,7 @@ def opportunity_create(request: HttpRequest) -> HttpResponse:
         if opportunity:
             messages.success(request, _("Opportunity saved."))
             return redirect("matching_events:opportunity_detail", pk=opportunity.pk)
-    return render(request, "matching_events/offers/opportunity_form.html", {"form": form})
+    return render(request, "matching_events/opportunities/opportunity_form.html", {"form": form})
 
 
 @workspace_view
@@ -60,7 +60,7 @@ def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.changes())):
             messages.success(request, _("Changes saved."))
             return redirect("matching_events:opportunity_detail", pk=pk)
-    return render(request, "matching_events/offers/opportunity_form.html",
+    return render(request, "matching_events/opportunities/opportunity_form.html",
                   {"form": form, "opportunity": opportunity})
 
 
@@ -71,7 +71,7 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     placements = (opportunity.placements
                   .filter(candidate__in=selectors.visible_candidates(request.user))
                   .select_related("candidate"))
-    return render(request, "matching_events/offers/opportunity_detail.html", {
+    return render(request, "matching_events/opportunities/opportunity_detail.html", {
         "opportunity": opportunity, "placements": placements,
         "days": [str(Weekday(day).label) for day in opportunity.days if day in Weekday.values],
         "review_form": ReviewForm() if _awaits_review(opportunity) else None})
@@ -92,7 +92,7 @@ def opportunity_review(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Opportunity approved: it is open now.") if approve
                              else _("Opportunity rejected and closed."))
             return redirect("matching_events:opportunity_detail", pk=pk)
-    return render(request, "matching_events/offers/opportunity_review.html", {
+    return render(request, "matching_events/opportunities/opportunity_review.html", {
         "form": form, "opportunity": opportunity, "awaits_review": _awaits_review(opportunity)})
 
 
@@ -107,5 +107,5 @@ def employer_pledges(request: HttpRequest, pk: int) -> HttpResponse:
                                                       **form.cleaned_data)):
             messages.success(request, _("Pledge saved."))
             return redirect("matching_events:employer_pledges", pk=pk)
-    return render(request, "matching_events/offers/pledges.html", {
+    return render(request, "matching_events/opportunities/pledges.html", {
         "employer": employer, "pledges": service.pledges_with_progress(employer), "form": form})

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_tableplan as views
+from . import views
 
 urlpatterns = [
     path("bijeenkomsten/<int:pk>/tafelindeling/", views.tableplan, name="tableplan"),

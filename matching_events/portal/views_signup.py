@@ -12,8 +12,8 @@ from django.views.decorators.http import require_http_methods
 
 from core.antispam import public_form
 
-from .forms_portal import SERVICE_FIELD_NAMES, EmployerSignUpForm
-from .services.signup import sign_up_employer
+from ..services.signup import sign_up_employer
+from .forms import SERVICE_FIELD_NAMES, EmployerSignUpForm
 
 RATE = "10/h"  # sign-ups per client address per hour, per municipality
 SESSION_KEY = "werktop_employer_signup"

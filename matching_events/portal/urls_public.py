@@ -1,5 +1,6 @@
-"""Public pages reached through links in e-mails (no account needed), mounted at the root of
-the municipality's site before the portal pages. The URL names are used by the e-mails."""
+"""Public pages reached through links in e-mails (no account needed), in the `meetups_public`
+namespace; included by `matching_events.portal.urls` at the root of the municipality's site,
+before the portal pages. The URL names are used by the e-mails."""
 
 from django.urls import path
 

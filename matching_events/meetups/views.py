@@ -22,8 +22,11 @@ from django.views.decorators.http import require_POST
 from relations.access import record_refusal
 from relations.view_helpers import paginate, query_without_page, submit, workspace_view
 
-from . import audit_trail, selectors
-from .forms_meetups import (
+from .. import audit_trail, selectors
+from ..models import Meetup, Registration
+from ..services import meetups as meetup_services
+from ..services import registrations as registration_services
+from .forms import (
     CancelForm,
     ChooseDateForm,
     ConfirmForm,
@@ -35,9 +38,6 @@ from .forms_meetups import (
     ProposeDatesForm,
     StatusFilterForm,
 )
-from .models import Meetup, Registration
-from .services import meetups as meetup_services
-from .services import registrations as registration_services
 
 T = "matching_events/meetups/"
 

@@ -1,0 +1,1 @@
+"""Meetups: planning, invitations, registrations and the meetup day (workspace)."""

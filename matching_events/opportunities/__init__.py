@@ -1,0 +1,1 @@
+"""Opportunities (what employers offer) and sector pledges (workspace)."""

@@ -1,0 +1,1 @@
+"""The table plan of a meetup and matching suggestions (workspace)."""
