@@ -95,10 +95,13 @@ def test_a_municipality_task_sent_from_the_national_site_is_refused(db):
 def test_the_decorator_keeps_the_name_the_options_and_the_argument_check(zoetermeer):
     assert send_notification.name == "matching_events.send_notification"
     assert (send_notification.acks_late, send_notification.max_retries) == (True, 16)
-    assert send_notification.run.__self__ is send_notification  # bind=True: `self` is the task
     assert "Render and send one notification" in send_notification.__doc__
-    with schema_context(zoetermeer.schema_name), pytest.raises(TypeError):
-        generate_report.delay()  # a missing argument is refused when sending, as before
+    with schema_context(zoetermeer.schema_name):
+        with mock.patch("matching_events.mails.send_once", return_value=True) as send_once:
+            assert send_notification.run("kind", 1, "kind:1:1") is True  # bind=True: self
+        send_once.assert_called_once_with("kind", 1, "kind:1:1")
+        with pytest.raises(TypeError):
+            generate_report.delay()  # a missing argument is refused when sending, as before
 
 
 def sends_per_schema(task, *args, **kwargs) -> tuple[int, list]:
@@ -124,7 +127,8 @@ def test_fan_out_sends_exactly_one_task_per_municipality_from_its_schema(zoeterm
 def test_fan_out_passes_the_arguments(zoetermeer, hilversum):
     with schema_context("public"):
         _count, sent = sends_per_schema(app.tasks[generate_report.name], 7, extra="x")
-    assert {(args, kwargs) for _schema, args, kwargs in sent} == {((7,), {"extra": "x"})}
+    assert len(sent) >= 2
+    assert all((args, kwargs) == ((7,), {"extra": "x"}) for _schema, args, kwargs in sent)
 
 
 def test_fan_out_sends_only_municipality_tasks(zoetermeer):

@@ -9,6 +9,7 @@ from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 
+from core.tenancy import municipality_task
 from tenants.models import Municipality
 
 from .models import Subscription
@@ -30,7 +31,7 @@ def provision_sign_up(sign_up_id: str) -> int | None:
     return municipality.pk if municipality else None
 
 
-@shared_task(name="billing.notify_coordinators_in_schema")
+@municipality_task(name="billing.notify_coordinators_in_schema")
 def _notify_in_schema(status: str, since: str) -> int:
     """Runs in the municipality's schema. Sends once per status change: the subscription
     row remembers the last change it told the coordinators about."""
