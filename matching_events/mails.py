@@ -29,13 +29,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from core.schemas import current_schema
 from relations.services import confirmed_contacts
 
 from . import ics, links
@@ -63,7 +64,7 @@ def site_url() -> str:
 
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        raise RuntimeError(f"schema {connection.schema_name} has no default site")
+        raise RuntimeError(f"schema {current_schema()} has no default site")
     return site.root_url.rstrip("/")
 
 
@@ -76,9 +77,9 @@ def municipality_name() -> str:
         "display_name", flat=True).first()
     if shown:
         return shown
-    name = Municipality.objects.filter(schema_name=connection.schema_name).values_list(
+    name = Municipality.objects.filter(schema_name=current_schema()).values_list(
         "name", flat=True).first()
-    return _("Municipality of %(name)s") % {"name": name or connection.schema_name}
+    return _("Municipality of %(name)s") % {"name": name or current_schema()}
 
 
 def link(name: str, **kwargs: Any) -> str:
@@ -359,7 +360,7 @@ def message_id(key: str) -> str:
     """The Message-ID of message `key` in this municipality: the same on every attempt, so a
     mail sent twice (see the module's docstring) carries one Message-ID and mail servers and
     clients can drop the copy. A keyed hash: no key, kind or number can be read from it."""
-    digest = salted_hmac("werktop.mails.message-id", f"{connection.schema_name}:{key}",
+    digest = salted_hmac("werktop.mails.message-id", f"{current_schema()}:{key}",
                          algorithm="sha256").hexdigest()[:40]
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "werktop.localhost"
     return f"<{digest}@{domain}>"

@@ -9,7 +9,8 @@ from django_tenants.utils import get_public_schema_name
 def current_schema() -> str:
     """The schema of this thread's database connection: set per request by the tenant
     middleware, per task by tenant-schemas-celery, by `schema_context` in commands and tests.
-    No query."""
+    No query. (core.logging and core.sentry read `connection.schema_name` themselves: they are
+    imported before the settings exist, and this module needs them at import.)"""
     return connection.schema_name
 
 

@@ -8,12 +8,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tenants.current import current_municipality
 from tenants.models import Municipality
 
 from .. import stripe_api
@@ -139,7 +140,7 @@ def notify_coordinators(status: str) -> int:
     new status. Runs inside the municipality's schema. The number of e-mails sent."""
     from accounts.roles import Role, users_with_role
 
-    municipality = Municipality.objects.get(schema_name=connection.schema_name)
+    municipality = current_municipality()
     access = access_of(municipality)
     templates = {SubscriptionStatus.PAST_DUE: "billing/mail_past_due.txt",
                  SubscriptionStatus.UNPAID: "billing/mail_unpaid.txt",
