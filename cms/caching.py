@@ -27,7 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.template.response import SimpleTemplateResponse
@@ -40,6 +40,7 @@ from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 from wagtail.views import serve
 
+from core.schemas import current_schema
 from matching_events.models import Meetup, MeetupEmployer, Opportunity
 from tenants.models import Municipality
 
@@ -204,7 +205,7 @@ def _purge_on_meetup_or_opportunity_change(sender: Any, **kwargs: Any) -> None:
     Purged now (in the current schema) and once more after the commit: a page rendered by
     another request between the first purge and the commit still showed the old rows."""
     purge_portal_pages()
-    schema_name = connection.schema_name
+    schema_name = current_schema()
     transaction.on_commit(lambda: purge_portal_pages_of(schema_name))
 
 

@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import connection, models
+from django.db import models
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +18,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from core.colours import contrast_ratio
-from tenants.models import Municipality
+from tenants.current import current_municipality
 from tenants.services import set_brand_colour
 
 from . import meetup_pages
@@ -272,7 +272,7 @@ class Branding(BaseSiteSetting):
         super().save(*args, **kwargs)
         cache.delete(BRANDING_KEY)
         # The platform (stylesheet, national site) reads the colour from the municipality.
-        municipality = Municipality.objects.get(schema_name=connection.schema_name)
+        municipality = current_municipality()
         if municipality.brand_colour != self.brand_colour:
             set_brand_colour(municipality, self.brand_colour)
 

@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from core.schemas import current_schema
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 METHODS = ("REQUEST", "PUBLISH", "CANCEL")
@@ -21,7 +22,7 @@ METHODS = ("REQUEST", "PUBLISH", "CANCEL")
 
 def meetup_uid(meetup) -> str:
     """Stable per meetup and per municipality (a pk alone repeats across schemas)."""
-    return f"meetup-{meetup.pk}@{connection.schema_name}.werktop"
+    return f"meetup-{meetup.pk}@{current_schema()}.werktop"
 
 
 def meetup_sequence(meetup) -> int:

@@ -29,12 +29,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from core.schemas import current_schema
 from core.site import link, municipality_name, site_url, workspace_link
 from relations.services import confirmed_contacts
 
@@ -317,7 +318,7 @@ def message_id(key: str) -> str:
     """The Message-ID of message `key` in this municipality: the same on every attempt, so a
     mail sent twice (see the module's docstring) carries one Message-ID and mail servers and
     clients can drop the copy. A keyed hash: no key, kind or number can be read from it."""
-    digest = salted_hmac("werktop.mails.message-id", f"{connection.schema_name}:{key}",
+    digest = salted_hmac("werktop.mails.message-id", f"{current_schema()}:{key}",
                          algorithm="sha256").hexdigest()[:40]
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "werktop.localhost"
     return f"<{digest}@{domain}>"

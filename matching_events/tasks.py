@@ -8,8 +8,12 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from core.schemas import require_municipality_schema
-from tenants.fanout import in_every_municipality
+from core.tenancy import municipality_task
+from tenants.fanout import fan_out
+
+from . import mails
+from .models import Meetup, MeetupEmployer, Registration
+from .services.registrations import expire_unconfirmed
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 # The database restarting or failing over is as passing as an SMTP server that is away: retry.
@@ -22,15 +26,12 @@ DATABASE_GONE = (OperationalError, InterfaceError)
 RETRY_BACKOFF_MAX = 600
 
 
-@shared_task(name="matching_events.send_notification", bind=True, acks_late=True,
-             autoretry_for=(smtplib.SMTPException, OSError, *DATABASE_GONE), retry_backoff=30,
-             retry_backoff_max=RETRY_BACKOFF_MAX, max_retries=16)
+@municipality_task(name="matching_events.send_notification", bind=True, acks_late=True,
+                   autoretry_for=(smtplib.SMTPException, OSError, *DATABASE_GONE),
+                   retry_backoff=30, retry_backoff_max=RETRY_BACKOFF_MAX, max_retries=16)
 def send_notification(self, kind: str, pk: int, key: str) -> bool:
     """Render and send one notification; True when sent now, False when it was sent before
     (or its object is gone)."""
-    require_municipality_schema("send_notification")
-    from . import mails
-
     return mails.send_once(kind, pk, key)
 
 
@@ -45,8 +46,8 @@ def _day_window(day: date) -> tuple[datetime, datetime]:
     return start, end
 
 
-@shared_task(name="matching_events.send_meetup_reminders", autoretry_for=DATABASE_GONE,
-             retry_backoff=10, retry_backoff_max=RETRY_BACKOFF_MAX, max_retries=10)
+@municipality_task(name="matching_events.send_meetup_reminders", autoretry_for=DATABASE_GONE,
+                   retry_backoff=10, retry_backoff_max=RETRY_BACKOFF_MAX, max_retries=10)
 def send_meetup_reminders(day: str | None = None) -> int:
     """Remind every confirmed candidate and employer of this municipality's meetups on `day`
     (ISO date; tomorrow when not given) that have not started yet. The beat's fan-out fixes
@@ -54,9 +55,6 @@ def send_meetup_reminders(day: str | None = None) -> int:
     meetups it was meant for. The message key holds the meetup's date, so a rerun sends
     nothing twice and a meetup moved to another day gets a new reminder. Returns the number of
     reminders queued."""
-    require_municipality_schema("send_meetup_reminders")
-    from .models import Meetup, MeetupEmployer, Registration
-
     start, end = _day_window(date.fromisoformat(day) if day else _tomorrow())
     meetups = Meetup.objects.filter(status__in=Meetup.OPEN_STATES, starts_at__gte=start,
                                     starts_at__lt=end, starts_at__gt=timezone.now())
@@ -78,27 +76,19 @@ def send_meetup_reminders(day: str | None = None) -> int:
     return queued
 
 
-@shared_task(name="matching_events.expire_unconfirmed_registrations")
+@municipality_task(name="matching_events.expire_unconfirmed_registrations")
 def expire_unconfirmed_registrations() -> int:
     """Remove this municipality's registrations never confirmed within the link's lifetime."""
-    require_municipality_schema("expire_unconfirmed_registrations")
-    from .services.registrations import expire_unconfirmed
-
     return expire_unconfirmed()
-
-
-def _everywhere(task, *args) -> int:
-    """Send `task` once per participating municipality, from inside its schema."""
-    return in_every_municipality(lambda: task.delay(*args))
 
 
 @shared_task(name="matching_events.send_meetup_reminders_everywhere")
 def send_meetup_reminders_everywhere() -> int:
     """Beat entry point (daily, 10:00): the reminders of every municipality for tomorrow."""
-    return _everywhere(send_meetup_reminders, _tomorrow().isoformat())
+    return fan_out(send_meetup_reminders, _tomorrow().isoformat())
 
 
 @shared_task(name="matching_events.expire_unconfirmed_registrations_everywhere")
 def expire_unconfirmed_registrations_everywhere() -> int:
     """Beat entry point (nightly, 03:30): expired unconfirmed registrations everywhere."""
-    return _everywhere(expire_unconfirmed_registrations)
+    return fan_out(expire_unconfirmed_registrations)

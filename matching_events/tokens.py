@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core import signing
-from django.db import connection
 from django.utils.translation import gettext as _
+
+from core.schemas import current_schema
 
 CONFIRM_MAX_AGE = timedelta(days=7)
 MANAGE_MAX_AGE = timedelta(days=180)
@@ -33,7 +34,7 @@ class LinkData:
 
 
 def _salt(purpose: str) -> str:
-    return f"werktop.matching_events:{connection.schema_name}:{purpose}"
+    return f"werktop.matching_events:{current_schema()}:{purpose}"
 
 
 def make_token(purpose: str, pk: int, key: object) -> str:

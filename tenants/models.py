@@ -10,7 +10,7 @@ from django_tenants.clone import CloneSchema
 from django_tenants.models import DomainMixin, TenantMixin
 from django_tenants.utils import get_creation_fakes_migrations, schema_exists
 
-from core.site import current_schema
+from core.schemas import current_schema
 
 from .cbs import validate_cbs_code
 

@@ -9,13 +9,14 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from audit.services import record
+from core.schemas import current_schema
 from relations.models import Candidate
 from relations.rules import is_coordinator
 from relations.selectors import visible_candidates
@@ -146,7 +147,7 @@ def normalise_email(email: str) -> str:
 def email_key(email: str) -> str:
     """What `Registration.email_key` holds: a keyed hash of the normalised address, salted
     with the municipality's schema (the same address gives unrelated keys elsewhere)."""
-    return salted_hmac(f"werktop.registration-email.{connection.schema_name}",
+    return salted_hmac(f"werktop.registration-email.{current_schema()}",
                        normalise_email(email), algorithm="sha256").hexdigest()
 
 

@@ -4,10 +4,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from django.db import connection
 from django_tenants.utils import get_public_schema_name
 
 from core.logging import ROLES_SESSION_KEY
+from core.schemas import current_schema
 
 from .models import User
 
@@ -67,7 +67,7 @@ def ensure_roles() -> None:
     """Create or update the role groups of the current schema. Idempotent."""
     from django.contrib.auth.models import Group, Permission
 
-    roles = roles_for_schema(connection.schema_name)
+    roles = roles_for_schema(current_schema())
     wanted = {perm for role in roles for perm in ROLES[role].permissions}
     by_name = {
         f"{p.content_type.app_label}.{p.codename}": p
@@ -78,7 +78,7 @@ def ensure_roles() -> None:
         spec = ROLES[role]
         group, _ = Group.objects.get_or_create(name=spec.group_name)
         group.permissions.set([by_name[name] for name in spec.permissions if name in by_name])
-    if connection.schema_name != get_public_schema_name():
+    if current_schema() != get_public_schema_name():
         _grant_editor_page_permissions()
 
 

@@ -3,20 +3,20 @@ in the schema of its municipality (tenant-schemas-celery carries the schema in t
 
 from celery import shared_task
 
-from core.schemas import require_municipality_schema
-from tenants.fanout import in_every_municipality
+from core.tenancy import municipality_task
+from tenants.fanout import fan_out
 
 from . import services
 
 
-@shared_task(name="alerts.raise_signals")
+@municipality_task(name="alerts.raise_signals")
 def raise_signals() -> int:
     """Raise today's new signals of the municipality the task was sent from. Idempotent."""
-    require_municipality_schema("raise_signals")
     return services.raise_signals()
 
 
 @shared_task(name="alerts.raise_signals_everywhere")
 def raise_signals_everywhere() -> int:
-    """Beat entry point: one `alerts.raise_signals` per municipality, each in its own schema."""
-    return in_every_municipality(lambda: raise_signals.apply_async(queue="background"))
+    """Beat entry point: one `alerts.raise_signals` per municipality, each in its own schema
+    (on the "background" queue: CELERY_TASK_ROUTES sends "alerts.*" there)."""
+    return fan_out(raise_signals)

@@ -5,10 +5,11 @@ All take ids and are idempotent."""
 from datetime import timedelta
 
 from celery import shared_task
-from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 
+from core.tenancy import municipality_task
+from tenants.current import current_municipality
 from tenants.models import Municipality
 
 from .models import Subscription
@@ -30,11 +31,11 @@ def provision_sign_up(sign_up_id: str) -> int | None:
     return municipality.pk if municipality else None
 
 
-@shared_task(name="billing.notify_coordinators_in_schema")
+@municipality_task(name="billing.notify_coordinators_in_schema")
 def _notify_in_schema(status: str, since: str) -> int:
     """Runs in the municipality's schema. Sends once per status change: the subscription
     row remembers the last change it told the coordinators about."""
-    municipality = Municipality.objects.get(schema_name=connection.schema_name)
+    municipality = current_municipality()
     updated = Subscription.objects.filter(municipality=municipality).exclude(
         notified_change=f"{status}@{since}").update(notified_change=f"{status}@{since}")
     return lifecycle.notify_coordinators(status) if updated else 0

@@ -15,13 +15,13 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import FileSystemStorage
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import FileResponse
 from django.http.response import HttpResponseBase
 from django.utils.deconstruct import deconstructible
 from django.utils.http import content_disposition_header
 
-from .schemas import in_municipality_schema
+from .schemas import current_schema, in_municipality_schema
 
 # Sent with every private file and every uploaded document: never rendered on our origin.
 DOWNLOAD_HEADERS = {
@@ -49,7 +49,7 @@ class PrivateStorage(FileSystemStorage):
     def base_location(self) -> str:  # type: ignore[override]
         if not in_municipality_schema():
             raise ImproperlyConfigured("private files exist only in a municipality's schema")
-        return private_root(connection.schema_name)
+        return private_root(current_schema())
 
     @property
     def location(self) -> str:  # type: ignore[override]
@@ -118,7 +118,7 @@ def move_into_private_storage(apps, schema_editor, *, model: str, fields: tuple[
     if not in_municipality_schema():
         return
     manager = apps.get_model(model)._base_manager
-    public_root = os.path.join(settings.MEDIA_ROOT, connection.schema_name)
+    public_root = os.path.join(settings.MEDIA_ROOT, current_schema())
     naming = UnguessableName(folder)
     for row in manager.iterator():
         changes = {}

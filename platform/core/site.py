@@ -13,9 +13,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+
+from .schemas import current_schema
 
 NameSource = Callable[[], str | None]
 _display_names: list[NameSource] = []
@@ -30,11 +31,6 @@ def register_name_source(source: NameSource, *, official: bool = False) -> None:
     sources = _official_names if official else _display_names
     if source not in sources:
         sources.append(source)
-
-
-def current_schema() -> str:
-    """The schema the database connection works in now: the one way to read it."""
-    return connection.schema_name
 
 
 def site_url() -> str:

@@ -20,8 +20,10 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django_tenants.utils import get_public_schema_name, schema_context
+
+from core.schemas import current_schema
 
 GENERATION_KEY = "ministry:overview:generation"
 TIMEOUT = 10 * 60
@@ -29,7 +31,7 @@ TIMEOUT = 10 * 60
 
 @contextmanager
 def _public() -> Iterator[None]:
-    if connection.schema_name == get_public_schema_name():
+    if current_schema() == get_public_schema_name():
         yield
     else:
         with schema_context(get_public_schema_name()):

@@ -10,11 +10,12 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Avg, Count, Max, Min
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
+from core.schemas import current_schema
 from matching_events.counting import placements_in_period
 from matching_events.models import Meetup, Placement, Registration, SurveyResponse
 from relations.models import Employer, ZrmAssessment, ZrmScore
@@ -40,7 +41,7 @@ def current_municipality() -> Municipality:
     """The municipality whose schema the connection is in (a fresh row: the period or the
     targets may have changed since the tenant was set)."""
     municipality = Municipality.objects.participating().filter(
-        schema_name=connection.schema_name).first()
+        schema_name=current_schema()).first()
     if municipality is None:
         raise RuntimeError("publish_rollup must run inside a municipality's schema")
     return municipality

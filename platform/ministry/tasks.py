@@ -6,8 +6,8 @@ from celery import shared_task
 from django.core.cache import cache
 
 from core import outbox
-from core.schemas import require_municipality_schema
-from tenants.fanout import in_every_municipality
+from core.tenancy import municipality_task
+from tenants.fanout import fan_out
 
 from . import rollups
 
@@ -17,10 +17,9 @@ DEBOUNCE_SECONDS = 30
 DEBOUNCE_KEY = "ministry:publish-pending"
 
 
-@shared_task(name="ministry.publish_rollup")
+@municipality_task(name="ministry.publish_rollup")
 def publish_rollup() -> int | None:
     """Publish the figures of the municipality the task was sent from."""
-    require_municipality_schema("ministry.publish_rollup")
     rollup = rollups.publish_rollup()
     return rollup.pk if rollup else None
 
@@ -41,4 +40,4 @@ def request_publish() -> bool:
 def reconcile_rollups_everywhere() -> int:
     """Beat entry point (nightly): one publish per participating municipality, each sent from
     inside its own schema."""
-    return in_every_municipality(publish_rollup.delay)
+    return fan_out(publish_rollup)

@@ -4,10 +4,9 @@ locked and its status decides whether there is anything left to do."""
 
 import logging
 
-from celery import shared_task
 from django.db import transaction
 
-from core.schemas import require_municipality_schema
+from core.tenancy import municipality_task
 
 from . import imports
 from .import_models import ImportJob
@@ -28,10 +27,9 @@ def _claim(job_id: int, allowed: tuple[str, ...], busy: str) -> ImportJob | None
         return job
 
 
-@shared_task(name="relations.validate_import")
+@municipality_task(name="relations.validate_import")
 def validate_import(job_id: int) -> str:
     """Check every row of an uploaded file; the job becomes 'ready' or 'invalid'."""
-    require_municipality_schema("validate_import")
     # 'validating' again: a redelivered task (worker lost) picks the job up where it was.
     job = _claim(job_id, (Status.UPLOADED, Status.VALIDATING), Status.VALIDATING)
     if job is None:
@@ -39,10 +37,9 @@ def validate_import(job_id: int) -> str:
     return imports.validate_job(job).status
 
 
-@shared_task(name="relations.run_import")
+@municipality_task(name="relations.run_import")
 def run_import(job_id: int) -> str:
     """Import a checked file, all rows or none. A job that is done is never imported again."""
-    require_municipality_schema("run_import")
     if _claim(job_id, (Status.READY, Status.IMPORTING), Status.IMPORTING) is None:
         return "skipped"
     with transaction.atomic():

@@ -3,12 +3,12 @@
 from datetime import timedelta
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from audit.services import record
 from core.files import private_storage, stored_names
-from tenants.models import Municipality
+from tenants.current import current_municipality
 
 from .models import Candidate
 
@@ -74,7 +74,7 @@ def erase_candidate(candidate_id: int, *, by=None, reason: str, request=None) ->
 
 
 def expired_candidates():
-    municipality = Municipality.objects.get(schema_name=connection.schema_name)
+    municipality = current_municipality()
     # Months counted as 31 days: a file is never deleted before its period has passed.
     cutoff = timezone.now() - timedelta(days=31 * municipality.candidate_retention_months)
     return Candidate.objects.filter(status=Candidate.Status.CLOSED, closed_at__lt=cutoff)

@@ -2,13 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
-from tenants.models import Municipality
+from tenants.current import current_municipality
 from tenants.services import set_candidate_retention
 
 from . import services
@@ -59,7 +58,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 @workspace_view
 def settings_view(request: HttpRequest) -> HttpResponse:
     _require(request, "relations.hand_over")
-    municipality = Municipality.objects.get(schema_name=connection.schema_name)
+    municipality = current_municipality()
     form = RetentionForm(request.POST or None, initial={
         "candidate_retention_months": municipality.candidate_retention_months})
     if request.method == "POST" and form.is_valid():

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from matching_events.models import Meetup, Placement
 from relations.models import Employer
 from targets.progress import Period, TargetStatus, ZrmProgress, current_period, target_progress
 from targets.progress import zrm_progress as zrm_progress_of_candidates
+from tenants.current import current_municipality_name
 
 _UNSET: Any = object()
 
@@ -114,8 +114,7 @@ def build_content(week_start: date, *, today: date | None = None,
 
 
 def _municipality_name() -> str:
-    tenant = getattr(connection, "tenant", None)
-    return str(getattr(tenant, "name", "") or connection.schema_name)
+    return current_municipality_name()
 
 
 def _count(queryset, between, field_name: str, week: tuple[date, date],

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.site import site_url
+from tenants.current import current_municipality_name
 
 from .models import Report
 
@@ -23,9 +24,8 @@ def _site_url() -> str:
 
 
 def send_report(report: Report, recipients: list[str]) -> None:
-    from django.db import connection
 
-    municipality = str(getattr(connection.tenant, "name", "") or connection.schema_name)
+    municipality = current_municipality_name()
     week = report.week_start.isocalendar().week
     subject = _("Weekly report %(municipality)s, week %(week)s") % {
         "municipality": municipality, "week": week}

@@ -19,12 +19,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from core.schemas import current_schema
 from matching_events.counting import placements_in_period
 from matching_events.models import Placement
 from relations.models import Employer
@@ -84,7 +84,7 @@ def period_from_row(row) -> Period:
 
 
 def current_period(*, today: date | None = None) -> Period | None:
-    """The current project period of the municipality of `connection.schema_name`.
+    """The current project period of the municipality of `current_schema()`.
 
     The latest recorded `ProjectPeriod` that has started (by start date); when none has
     started yet, the earliest future one. Without any recorded period: the period and
@@ -94,7 +94,7 @@ def current_period(*, today: date | None = None) -> Period | None:
            or ProjectPeriod.objects.order_by("start", "pk").first())
     if row is not None:
         return period_from_row(row)
-    municipality = (Municipality.objects.filter(schema_name=connection.schema_name)
+    municipality = (Municipality.objects.filter(schema_name=current_schema())
                     .only("period_start", "period_end", "target_employer_contacts",
                           "target_regular_jobs", "target_work_experience_places").first())
     if municipality is None or not (municipality.period_start and municipality.period_end):

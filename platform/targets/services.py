@@ -3,10 +3,12 @@
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.schemas import current_schema
+from tenants.current import current_municipality
 from tenants.models import Municipality
 
 from . import progress
@@ -24,7 +26,7 @@ def recount_target_progress() -> TargetProgress:
     Without a period everything counts 0 against the municipality's default targets."""
     period = progress.current_period()
     if period is None:
-        municipality = Municipality.objects.get(schema_name=connection.schema_name)
+        municipality = current_municipality()
         counted = dict.fromkeys(progress.KEYS, 0)
         targets = {key: getattr(municipality, f"target_{key}") for key in progress.KEYS}
     else:
@@ -34,7 +36,7 @@ def recount_target_progress() -> TargetProgress:
         defaults={
             **counted,
             **{f"target_{key}": targets[key] for key in progress.KEYS},
-            "counted_in_schema": connection.schema_name,
+            "counted_in_schema": current_schema(),
             "recounted_at": timezone.now(),
         },
     )
@@ -68,14 +70,14 @@ def _mirror_onto_municipality() -> None:
     """Copy the current period onto the municipality's row in the public schema, so code that
     reads `tenants.Municipality.period_*` / `target_*` (and the national site) keeps working.
 
-    A queryset update on `tenants.Municipality` filtered on `connection.schema_name`: the
+    A queryset update on `tenants.Municipality` filtered on `current_schema()`: the
     public table is on every municipality's search path, and `update()` touches only these
     five columns of this municipality's row (no save(), so no tenant signals and no
     overwriting of fields another request changed meanwhile)."""
     period = progress.current_period()
     if period is None:
         return
-    Municipality.objects.filter(schema_name=connection.schema_name).update(
+    Municipality.objects.filter(schema_name=current_schema()).update(
         period_start=period.start, period_end=period.end,
         **{f"target_{key}": period.targets[key] for key in progress.KEYS})
 

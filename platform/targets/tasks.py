@@ -3,20 +3,19 @@ schema of its municipality (tenant-schemas-celery carries the schema in the task
 
 from celery import shared_task
 
-from core.schemas import require_municipality_schema
-from tenants.fanout import in_every_municipality
+from core.tenancy import municipality_task
+from tenants.fanout import fan_out
 
 from . import services
 
 
-@shared_task(name="targets.recount_target_progress")
+@municipality_task(name="targets.recount_target_progress")
 def recount_target_progress() -> int:
     """Recount today's target progress of the municipality the task was sent from."""
-    require_municipality_schema("recount_target_progress")
     return services.recount_target_progress().pk
 
 
 @shared_task(name="targets.recount_all_target_progress")
 def recount_all_target_progress() -> int:
     """Beat entry point: send one recount per municipality, each inside its own schema."""
-    return in_every_municipality(recount_target_progress.delay)
+    return fan_out(recount_target_progress)

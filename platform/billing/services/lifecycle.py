@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from accounts.roles import Role, users_with_role
 from accounts.services import create_user_with_role
 from core.outbox import send_after_commit
 from core.site import municipality_name, site_url
+from tenants.current import current_municipality
 from tenants.deletion import delete_municipality
 from tenants.models import Municipality
 
@@ -134,7 +135,7 @@ def create_coordinator(name: str, email: str) -> None:
 def notify_coordinators(status: str) -> int:
     """E-mail every active coordinator of the current municipality about the subscription's
     new status. Runs inside the municipality's schema. The number of e-mails sent."""
-    municipality = Municipality.objects.get(schema_name=connection.schema_name)
+    municipality = current_municipality()
     access = access_of(municipality)
     templates = {SubscriptionStatus.PAST_DUE: "billing/mail_past_due.txt",
                  SubscriptionStatus.UNPAID: "billing/mail_unpaid.txt",
