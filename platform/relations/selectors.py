@@ -5,7 +5,7 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from .import_models import ImportJob
+from .imports.models import ImportJob
 from .models import Candidate, ContactMoment, Employer, NextAction, ZrmAssessment, ZrmScore
 from .reference import ZRM_DOMAIN_CHOICES
 from .rules import is_coordinator

@@ -6,6 +6,7 @@ from core.schemas import require_municipality_schema
 from tenants.fanout import in_every_municipality
 
 from . import privacy
+from .imports import tasks as _import_tasks  # noqa: F401  (registers the import tasks)
 
 
 @shared_task(name="relations.delete_expired_candidate_files")
@@ -31,4 +32,3 @@ def delete_expired_candidate_files_everywhere() -> int:
         delete_abandoned_import_files.delay()
 
     return in_every_municipality(send)
-from . import import_tasks as _import_tasks  # noqa: E402,F401  (registers the import tasks)
