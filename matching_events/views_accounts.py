@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.services import record
+from core.workspace import workspace_view
 from relations import selectors
 from relations.models import ContactPerson
-from relations.view_helpers import workspace_view
 
 from . import links
 from .services import accounts

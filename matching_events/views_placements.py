@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.services import record, record_many
+from core.workspace import paginate, query_without_page, submit, workspace_view
 from relations import selectors
 from relations.access import visible_or_404
 from relations.rules import is_coordinator
-from relations.view_helpers import paginate, query_without_page, submit, workspace_view
 
 from .forms_offers import LeadForm, PlacementForm
 from .models import MatchLead, Placement

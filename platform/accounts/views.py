@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core.workspace import add_service_errors
 from matching_events import links
 from matching_events import selectors as meetup_selectors
 from matching_events.forms_portal import ParticipationAnswerForm, PortalOpportunityForm
@@ -24,7 +25,6 @@ from matching_events.models import MeetupEmployer, Opportunity
 from matching_events.services import meetups, opportunities
 from matching_events.services.accounts import candidate_of, employer_of
 from matching_events.views_public import meetup_is_over
-from relations.view_helpers import add_service_errors
 
 from .roles import Role, user_roles
 

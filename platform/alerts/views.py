@@ -7,8 +7,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.workspace import paginate, query_without_page, submit, workspace_view
 from relations.rules import is_coordinator
-from relations.view_helpers import paginate, query_without_page, submit, workspace_view
 
 from . import selectors, services
 from .forms import DismissForm, SignalFilterForm

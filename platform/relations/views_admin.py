@@ -8,16 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
+from core.workspace import paginate, submit, workspace_view
 from tenants.models import Municipality
 from tenants.services import set_candidate_retention
 
 from . import services
 from .forms import HandoverForm, RetentionForm
-from .view_helpers import (
-    paginate,
-    submit,
-    workspace_view,
-)
 
 
 def _require(request: HttpRequest, permission: str) -> None:
