@@ -54,7 +54,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 @workspace_view
 def settings_view(request: HttpRequest) -> HttpResponse:
-    _require(request, "relations.hand_over")
+    _require(request, "accounts.manage_retention")
     municipality = Municipality.objects.get(schema_name=connection.schema_name)
     form = RetentionForm(request.POST or None, initial={
         "candidate_retention_months": municipality.candidate_retention_months})

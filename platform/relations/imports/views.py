@@ -24,7 +24,6 @@ from django_htmx.http import HttpResponseClientRedirect
 from core import outbox
 
 from .. import access, selectors
-from ..rules import is_coordinator
 from . import services, tasks
 from .files import ImportFileError
 from .forms import MappingForm, UploadForm
@@ -74,7 +73,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
         return redirect("relations:import_mapping", pk=job.pk)
     return render(request, "relations/import_start.html", {
         "form": form, "jobs": _recent_jobs(request),
-        "show_uploader": is_coordinator(request.user)})
+        "show_uploader": request.user.has_perm("accounts.view_all_candidates")})
 
 
 @login_required
