@@ -1,6 +1,6 @@
 """Forms of the meetup pages. They check input for the screens; saving goes through the
 services of `matching_events.services`, which have the last word (their errors land on these
-forms through `relations.view_helpers.submit`).
+forms through `core.workspace.submit`).
 
 Date and time fields take the browser's `datetime-local` value (or a typed Dutch date) and
 give aware datetimes in the current time zone (Europe/Amsterdam), summer time included."""

@@ -19,8 +19,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.workspace import paginate, query_without_page, submit, workspace_view
 from relations.access import record_refusal
-from relations.view_helpers import paginate, query_without_page, submit, workspace_view
 
 from .. import audit_trail, selectors
 from ..models import Meetup, Registration

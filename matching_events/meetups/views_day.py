@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from relations.view_helpers import submit, workspace_view
+from core.workspace import submit, workspace_view
 
 from .. import audit_trail, selectors
 from ..models import MeetupEmployer, Registration

@@ -7,9 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.workspace import paginate, query_without_page, submit, workspace_view
 from relations import selectors
 from relations.models import Weekday
-from relations.view_helpers import paginate, query_without_page, submit, workspace_view
 
 from ..models import Opportunity
 from ..services import opportunities as service

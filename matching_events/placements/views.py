@@ -10,10 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.services import record, record_many
+from core.workspace import paginate, query_without_page, submit, workspace_view
 from relations import selectors
 from relations.access import visible_or_404
-from relations.rules import is_coordinator
-from relations.view_helpers import paginate, query_without_page, submit, workspace_view
 
 from ..models import MatchLead, Placement
 from ..services import outcomes, placements
@@ -102,10 +101,11 @@ def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- match leads ----------------------------------------------------------------------------
 
 def visible_leads(user) -> QuerySet[MatchLead]:
-    """A relationship manager's own leads; a coordinator sees all of them."""
+    """A relationship manager's own leads; whoever sees every candidate (a coordinator) sees
+    all of them."""
     leads = MatchLead.objects.select_related(
         "employer", "candidate", "owner", "conversation__meetup", "approved_by")
-    return leads if is_coordinator(user) else leads.filter(owner=user)
+    return leads if user.has_perm("accounts.view_all_candidates") else leads.filter(owner=user)
 
 
 @workspace_view

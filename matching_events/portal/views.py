@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from relations.view_helpers import add_service_errors
+from core.workspace import add_service_errors
 
 from .. import links
 from .. import selectors as meetup_selectors

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.exceptions import Ratelimited
 
 from core.antispam import public_form, rate_limited
-from relations.view_helpers import add_service_errors
+from core.workspace import add_service_errors
 
 from .. import links, tokens
 from ..models import Meetup, MeetupEmployer, Registration, SurveyResponse

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.services import record
+from core.workspace import workspace_view
 from relations import selectors
 from relations.models import ContactPerson
-from relations.view_helpers import workspace_view
 
 from ..services import accounts
 from ..services import meetups as meetup_services

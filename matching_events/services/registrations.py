@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from audit.services import record
 from core.schemas import current_schema
 from relations.models import Candidate
-from relations.rules import is_coordinator
 from relations.selectors import visible_candidates
 from relations.services import create_candidate
 from relations.validators import validate_phone
@@ -322,7 +321,7 @@ def invite_candidate(meetup_id: int, candidate_id: int, *, by, needs: Iterable[s
     if meetup.starts_at and meetup.starts_at <= timezone.now():
         raise ValidationError(_("This meetup has already taken place."), code="past")
     candidate = Candidate.objects.get(pk=candidate_id)
-    if by is not None and not (is_coordinator(by)
+    if by is not None and not (by.has_perm("accounts.view_all_candidates")
                                or visible_candidates(by).filter(pk=candidate_id).exists()):
         raise PermissionDenied  # only one's own (or shared) candidates; coordinators: all
     registration = Registration.objects.filter(meetup=meetup, candidate=candidate).first()

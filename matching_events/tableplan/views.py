@@ -17,10 +17,10 @@ from django.views.decorators.http import require_POST
 
 from audit.services import record
 from core.files import as_download
+from core.workspace import workspace_view
 from relations.access import candidate_or_404
 from relations.models import Candidate
 from relations.selectors import visible_candidates
-from relations.view_helpers import workspace_view
 
 from .. import audit_trail, matching
 from ..models import Meetup, Opportunity

@@ -55,6 +55,12 @@ class RolePermissions(models.Model):
         permissions = [
             ("access_workspace", "Can use the municipal workspace"),
             ("view_all_candidates", "Can see every candidate of the municipality"),
+            ("erase_candidates", "Can erase a candidate's file"),
+            ("hand_over_portfolios", "Can hand candidates over to a colleague"),
+            ("view_audit_log", "Can read the municipality's audit trail"),
+            ("manage_retention", "Can set how long closed candidate files are kept"),
+            ("handle_all_signals", "Can see and dismiss every signal of the municipality"),
+            ("run_all_meetups", "Can change and run every meetup, not only one's own"),
             ("manage_targets", "Can set targets and the project period"),
             ("manage_subscription", "Can see invoices and manage the subscription"),
             ("edit_portal", "Can edit the public portal"),

@@ -35,7 +35,9 @@ ROLES: dict[Role, RoleSpec] = {
     Role.RELATIONSHIP_MANAGER: RoleSpec("Relatiemanager", ("accounts.access_workspace",)),
     Role.COORDINATOR: RoleSpec(
         "Coördinator",
-        ("accounts.access_workspace", "accounts.view_all_candidates", "accounts.manage_targets",
+        ("accounts.access_workspace", "accounts.view_all_candidates", "accounts.erase_candidates",
+         "accounts.hand_over_portfolios", "accounts.view_audit_log", "accounts.manage_retention",
+         "accounts.handle_all_signals", "accounts.run_all_meetups", "accounts.manage_targets",
          "accounts.manage_subscription"),
     ),
     Role.EDITOR: RoleSpec("Redacteur", ("accounts.edit_portal", "cms.change_branding",

@@ -2,8 +2,6 @@
 
 from django.db.models import Count, Q, QuerySet
 
-from relations.rules import is_coordinator
-
 from .models import Signal
 
 RELATED = ("candidate", "employer", "opportunity", "owner")
@@ -14,21 +12,25 @@ def _works_in_workspace(user) -> bool:
 
 
 def visible_signals(user) -> QuerySet[Signal]:
-    """Every signal (open or not) the user may see: a coordinator all of the municipality, a
-    relationship manager their own. Others: none (a 404, never a 403)."""
+    """Every signal (open or not) the user may see: with `accounts.handle_all_signals` (a
+    coordinator) all of the municipality, a relationship manager their own. Others: none (a
+    404, never a 403)."""
     if not _works_in_workspace(user):
         return Signal.objects.none()
     signals = Signal.objects.select_related(*RELATED)
-    return signals if is_coordinator(user) else signals.filter(owner_id=user.pk)
+    if user.has_perm("accounts.handle_all_signals"):
+        return signals
+    return signals.filter(owner_id=user.pk)
 
 
 def open_signals(user) -> QuerySet[Signal]:
-    """The open signals addressed to the user, newest first: their own, and for a coordinator
-    also the escalated ones and those without an owner. One query."""
+    """The open signals addressed to the user, newest first: their own, and with
+    `accounts.handle_all_signals` (a coordinator) also the escalated ones and those without an
+    owner. One query."""
     if not _works_in_workspace(user):
         return Signal.objects.none()
     addressed = Q(owner_id=user.pk)
-    if is_coordinator(user):
+    if user.has_perm("accounts.handle_all_signals"):
         addressed |= Q(escalated=True) | Q(owner__isnull=True)
     return Signal.objects.open().filter(addressed).select_related(*RELATED)
 

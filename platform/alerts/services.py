@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from matching_events.models import Placement
 from relations.models import Candidate, Employer
-from relations.rules import is_coordinator
 
 from . import detectors
 from .detectors import Found
@@ -72,10 +71,10 @@ def _follow_owners() -> None:
 
 
 def may_dismiss(user, signal: Signal) -> bool:
-    """The owner, or a coordinator."""
+    """The owner, or whoever handles every signal (a coordinator)."""
     if not user.is_authenticated or not user.has_perm("accounts.access_workspace"):
         return False
-    return signal.owner_id == user.pk or is_coordinator(user)
+    return signal.owner_id == user.pk or user.has_perm("accounts.handle_all_signals")
 
 
 @transaction.atomic

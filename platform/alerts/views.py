@@ -7,8 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from relations.rules import is_coordinator
-from relations.view_helpers import paginate, query_without_page, submit, workspace_view
+from core.workspace import paginate, query_without_page, submit, workspace_view
 
 from . import selectors, services
 from .forms import DismissForm, SignalFilterForm
@@ -17,7 +16,7 @@ from .forms import DismissForm, SignalFilterForm
 @workspace_view
 def signal_list(request: HttpRequest) -> HttpResponse:
     """Open signals: a relationship manager's own; a coordinator's all, filterable."""
-    coordinator = is_coordinator(request.user)
+    coordinator = request.user.has_perm("accounts.handle_all_signals")
     filter_form = SignalFilterForm(request.GET or None, coordinator=coordinator)
     signals = filter_form.apply(selectors.visible_signals(request.user).open())
     return render(request, "alerts/signal_list.html", {

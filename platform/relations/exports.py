@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from audit.services import record, record_many
 from core.files import as_download
 
-from .import_fields import labels_for
+from .imports.fields import labels_for
 from .models import Candidate, Employer
 
 FORMATS = ("csv", "xlsx")

@@ -360,4 +360,4 @@ class NextAction(Relation):
 
     def __str__(self) -> str:
         return self.description
-from .import_models import ImportJob  # noqa: E402,F401  (the import wizard keeps its own file)
+from .imports.models import ImportJob  # noqa: E402,F401  (the import wizard keeps its own file)

@@ -10,6 +10,8 @@ from audit.services import record
 from core.files import private_storage, stored_names
 from tenants.current import current_municipality
 
+from .imports.models import ImportJob
+from .imports.services import discard_file
 from .models import Candidate
 
 
@@ -96,8 +98,6 @@ ORPHAN_AFTER = timedelta(hours=1)
 def delete_orphaned_files() -> int:
     """Delete private files (CVs, import spreadsheets) that no row refers to any more: earlier
     versions, uploads of a failed save. Returns how many. Part of the daily retention run."""
-    from .import_models import ImportJob
-
     referenced = {
         "cv": set(Candidate.objects.exclude(cv="").values_list("cv", flat=True)),
         "imports": set(ImportJob.objects.exclude(file="").values_list("file", flat=True)),
@@ -117,9 +117,6 @@ ABANDONED_IMPORT_DAYS = 7
 def delete_abandoned_import_files() -> int:
     """Spreadsheets of imports nobody finished are personal data too: gone after a week; so are
     private files no row refers to. Returns how many files were deleted."""
-    from .import_models import ImportJob
-    from .imports import discard_file
-
     cutoff = timezone.now() - timedelta(days=ABANDONED_IMPORT_DAYS)
     jobs = list(ImportJob.objects.filter(created_at__lt=cutoff).exclude(file=""))
     for job in jobs:

@@ -2,19 +2,28 @@
 
 - Every workspace user sees and edits all employers: market knowledge is shared.
 - A relationship manager sees and edits their own candidates and those shared with them.
-- A coordinator sees everything and hands portfolios over.
+- Who has `accounts.view_all_candidates` (a coordinator) sees and edits every candidate;
+  erasing, handing over and the audit trail each have their own role permission.
 
-Querysets use the same rules through `visible_candidates` in `relations.selectors`.
+Role permissions (`accounts.*`, granted per role in `accounts.roles`) say what a role may do;
+the rules here combine them with the object (docs/permissions.md). Querysets use the same
+rules through `visible_candidates` in `relations.selectors`.
 """
 
 import rules
 
-from accounts.roles import Role, user_roles
+
+def role_permission(name: str) -> rules.Predicate:
+    """A predicate true for a user who has the role permission `name` ("accounts.x")."""
+
+    @rules.predicate(name=name)
+    def check(user) -> bool:
+        return user.has_perm(name)
+
+    return check
 
 
-@rules.predicate
-def is_coordinator(user) -> bool:
-    return Role.COORDINATOR in user_roles(user)
+sees_all_candidates = role_permission("accounts.view_all_candidates")
 
 
 @rules.predicate
@@ -32,7 +41,8 @@ def candidate_shared_with(user, candidate) -> bool:
     return candidate is not None and candidate.shared_with.filter(pk=user.pk).exists()
 
 
-can_see_candidate = works_in_workspace & (is_coordinator | owns_candidate | candidate_shared_with)
+can_see_candidate = works_in_workspace & (
+    sees_all_candidates | owns_candidate | candidate_shared_with)
 
 rules.add_perm("relations.view_employer", works_in_workspace)
 rules.add_perm("relations.change_employer", works_in_workspace)
@@ -40,8 +50,11 @@ rules.add_perm("relations.add_employer", works_in_workspace)
 rules.add_perm("relations.add_candidate", works_in_workspace)
 rules.add_perm("relations.view_candidate", can_see_candidate)
 rules.add_perm("relations.change_candidate", can_see_candidate)
-rules.add_perm("relations.share_candidate", works_in_workspace & (is_coordinator | owns_candidate))
-rules.add_perm("relations.erase_candidate", works_in_workspace & is_coordinator)
-rules.add_perm("relations.hand_over", works_in_workspace & is_coordinator)
+rules.add_perm("relations.share_candidate",
+               works_in_workspace & (sees_all_candidates | owns_candidate))
+rules.add_perm("relations.erase_candidate",
+               works_in_workspace & role_permission("accounts.erase_candidates"))
+rules.add_perm("relations.hand_over",
+               works_in_workspace & role_permission("accounts.hand_over_portfolios"))
 rules.add_perm("relations.import", works_in_workspace)
-rules.add_perm("audit.view_log", works_in_workspace & is_coordinator)
+rules.add_perm("audit.view_log", works_in_workspace & role_permission("accounts.view_audit_log"))

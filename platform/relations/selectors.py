@@ -5,10 +5,9 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from .import_models import ImportJob
+from .imports.models import ImportJob
 from .models import Candidate, ContactMoment, Employer, NextAction, ZrmAssessment, ZrmScore
 from .reference import ZRM_DOMAIN_CHOICES
-from .rules import is_coordinator
 
 
 def visible_candidates(user) -> QuerySet[Candidate]:
@@ -16,7 +15,7 @@ def visible_candidates(user) -> QuerySet[Candidate]:
     candidates = Candidate.objects.all()
     if not user.is_authenticated or not user.has_perm("accounts.access_workspace"):
         return candidates.none()
-    if is_coordinator(user):
+    if user.has_perm("accounts.view_all_candidates"):
         return candidates
     shared = Candidate.shared_with.through.objects.filter(
         candidate_id=OuterRef("pk"), user_id=user.pk)
@@ -37,11 +36,14 @@ def visible_next_actions(user) -> QuerySet[NextAction]:
 
 
 def visible_import_jobs(user) -> QuerySet[ImportJob]:
-    """A job is visible to the person who uploaded it and to coordinators."""
+    """A job is visible to the person who uploaded it and to whoever sees every candidate (an
+    import file may hold any portfolio's candidates)."""
     jobs = ImportJob.objects.select_related("created_by")
     if not user.is_authenticated or not user.has_perm("relations.import"):
         return jobs.none()
-    return jobs if is_coordinator(user) else jobs.filter(created_by_id=user.pk)
+    if user.has_perm("accounts.view_all_candidates"):
+        return jobs
+    return jobs.filter(created_by_id=user.pk)
 
 
 def timeline(relation: Employer | Candidate) -> QuerySet[ContactMoment]:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import record
 from core.files import delete_after_commit
+from core.workspace import StaleEdit
 
 from .models import (
     Candidate,
@@ -29,16 +30,6 @@ from .models import (
 )
 from .reference import ZRM_DOMAIN_CHOICES
 from .validators import normalise_kvk, normalise_postcode, validate_not_in_future
-
-
-class StaleEdit(Exception):
-    """Someone else saved the relation after this edit started."""
-
-
-def stale_edit_message() -> str:
-    return _("Someone else changed this record in the meantime. Your changes were not saved "
-             "but are still in the form: compare them with the new version and save again.")
-
 
 # --- search text ---------------------------------------------------------------------------
 

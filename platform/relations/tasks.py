@@ -6,6 +6,7 @@ from core.tenancy import municipality_task
 from tenants.fanout import fan_out
 
 from . import privacy
+from .imports import tasks as _import_tasks  # noqa: F401  (registers the import tasks)
 
 
 @municipality_task(name="relations.delete_expired_candidate_files")
@@ -27,4 +28,3 @@ def delete_expired_candidate_files_everywhere() -> int:
     count = fan_out(delete_expired_candidate_files)
     fan_out(delete_abandoned_import_files)
     return count
-from . import import_tasks as _import_tasks  # noqa: E402,F401  (registers the import tasks)

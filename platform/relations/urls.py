@@ -46,5 +46,5 @@ urlpatterns = [
     path("overdragen/", views_admin.handover, name="handover"),
     path("logboek/", views_admin.audit_log, name="audit_log"),
     path("instellingen/", views_admin.settings_view, name="settings"),
-    path("importeren/", include("relations.urls_import")),
+    path("importeren/", include("relations.imports.urls")),
 ]

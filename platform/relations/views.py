@@ -9,19 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alerts.selectors import open_signals
+from core.workspace import paginate, query_without_page, submit, workspace_view
 
 from . import access, exports, selectors, services
 from .filters import EmployerFilter
 from .forms import ContactMomentForm, ContactPersonForm, DoneForm, EmployerForm, NextActionForm
 from .models import Candidate, ContactPerson, Employer
-from .view_helpers import (
-    paginate,
-    query_without_page,
-    relation_context,
-    submit,
-    workspace_view,
-)
 from .views_candidates import candidate_detail
+from .views_common import relation_context
 
 MY_DAY_SIGNALS = 10
 

@@ -7,16 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
+from core.workspace import paginate, submit, workspace_view
 from tenants.current import current_municipality
 from tenants.services import set_candidate_retention
 
 from . import services
 from .forms import HandoverForm, RetentionForm
-from .view_helpers import (
-    paginate,
-    submit,
-    workspace_view,
-)
 
 
 def _require(request: HttpRequest, permission: str) -> None:
@@ -57,7 +53,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 @workspace_view
 def settings_view(request: HttpRequest) -> HttpResponse:
-    _require(request, "relations.hand_over")
+    _require(request, "accounts.manage_retention")
     municipality = current_municipality()
     form = RetentionForm(request.POST or None, initial={
         "candidate_retention_months": municipality.candidate_retention_months})

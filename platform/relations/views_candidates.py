@@ -12,18 +12,13 @@ from django.views.decorators.http import require_POST
 
 from audit.services import record
 from core.files import as_download, private_file_response
+from core.workspace import paginate, query_without_page, submit, workspace_view
 
 from . import access, exports, privacy, selectors, services
 from .filters import CandidateFilter
 from .forms import CandidateForm, EraseForm, LadderForm, ShareForm, ZrmForm, workspace_users
 from .models import Candidate
-from .view_helpers import (
-    paginate,
-    query_without_page,
-    relation_context,
-    submit,
-    workspace_view,
-)
+from .views_common import relation_context
 
 # What the list shows: narrow rows keep sorting deep pages in memory (see the benchmark).
 LIST_COLUMNS = ("first_name", "last_name", "status", "ladder_rung", "hours_per_week", "postcode",

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HTMX_STOP_POLLING
 
 from core.files import private_file_response
-from relations.view_helpers import paginate, workspace_view
+from core.workspace import paginate, workspace_view
 
 from . import services
 from .models import Report

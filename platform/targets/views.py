@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from relations.view_helpers import submit, workspace_view
+from core.workspace import submit, workspace_view
 
 from . import charts, progress
 from .forms import NEW, ProjectPeriodForm

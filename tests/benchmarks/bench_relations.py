@@ -342,11 +342,11 @@ def run_import(municipality, user, kind: str, filename: str, data: bytes) -> dic
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django_tenants.utils import tenant_context
 
-    from relations import imports
-    from relations.import_fields import MODELS
-    from relations.import_models import ImportJob
-    from relations.import_tasks import run_import as run_task
-    from relations.import_tasks import validate_import
+    from relations.imports import services as imports
+    from relations.imports.fields import MODELS
+    from relations.imports.models import ImportJob
+    from relations.imports.tasks import run_import as run_task
+    from relations.imports.tasks import validate_import
 
     model = MODELS[kind]
     with tenant_context(municipality):

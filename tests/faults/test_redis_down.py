@@ -368,7 +368,7 @@ def test_the_relay_sends_in_the_stored_schema_and_drops_removed_schemas(zoeterme
 def test_an_import_started_while_the_broker_is_down_runs_once_it_is_back(zoetermeer, alice):
     """The import wizard's "import" button: the job waits (busy) with its task in the
     outbox, instead of "try again later"; the relay starts it."""
-    from relations.import_models import ImportJob
+    from relations.imports.models import ImportJob
     from relations.models import Employer
     from tests.relations.test_import import BOB, check, csv_bytes, employer_rows
 

@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 from audit.models import AuditEntry
 from relations import services
 from relations.exports import export_candidates, export_employers
-from relations.import_fields import guess_mapping
-from relations.import_models import ImportJob
+from relations.imports.fields import guess_mapping
+from relations.imports.models import ImportJob
 from relations.models import Candidate, Employer
 from tests.conftest import query_budget
 from tests.relations.test_import import ALICE, log_in, wizard

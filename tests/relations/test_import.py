@@ -16,9 +16,9 @@ from openpyxl import Workbook
 from accounts.roles import Role
 from audit.models import AuditEntry
 from relations import services
-from relations.import_files import read_table
-from relations.import_models import ImportJob
-from relations.import_tasks import run_import, validate_import
+from relations.imports.files import read_table
+from relations.imports.models import ImportJob
+from relations.imports.tasks import run_import, validate_import
 from relations.models import Candidate, ContactMoment, ContactPerson, Employer, LadderStep
 from tests.conftest import PASSWORD, client_for, make_user
 
@@ -316,7 +316,7 @@ def test_when_the_task_cannot_be_handed_over_the_page_says_so(zoetermeer, client
                                                               monkeypatch):
     """A broker outage parks the task in the outbox (tests/faults/test_redis_down.py); any
     other failure to hand it over is said on the page and the job can be tried again."""
-    from relations import views_import
+    from relations.imports import views as views_import
 
     job = check(client, zoetermeer, "employers", "w.csv", csv_bytes(employer_rows()))
     monkeypatch.setattr(views_import.outbox, "send",

@@ -17,9 +17,9 @@ from django_tenants.utils import tenant_context
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from relations import import_files
-from relations.import_files import ImportFileError, read_table, sniff_table
-from relations.import_models import ImportJob
+from relations.imports import files as import_files
+from relations.imports.files import ImportFileError, read_table, sniff_table
+from relations.imports.models import ImportJob
 from tests.relations.test_import import (
     ALICE,
     csv_bytes,

@@ -152,7 +152,7 @@ def test_another_municipality_cannot_read_the_audit_log(zoetermeer, hilversum, a
 
 
 def test_uploads_of_abandoned_imports_are_deleted_after_a_week(zoetermeer, alice):
-    from relations.import_models import ImportJob
+    from relations.imports.models import ImportJob
     from relations.tasks import delete_abandoned_import_files
 
     with tenant_context(zoetermeer):

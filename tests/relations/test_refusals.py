@@ -12,8 +12,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django_tenants.utils import tenant_context
 
 from audit.models import AuditEntry
-from relations import imports, services
-from relations.import_files import read_table
+from relations import services
+from relations.imports import services as imports
+from relations.imports.files import read_table
 from relations.models import Candidate
 from tests.relations.conftest import logged_in, new_candidate
 

@@ -12,8 +12,8 @@ from matching_events.portal.forms import EmployerSignUpForm
 from matching_events.services import registrations
 from relations import services
 from relations.forms import CandidateForm, ContactPersonForm, EmployerForm
-from relations.import_candidates import CandidateImport
-from relations.import_files import Table
+from relations.imports.candidates import CandidateImport
+from relations.imports.files import Table
 from relations.validators import (
     passes_eleven_test,
     validate_client_reference,

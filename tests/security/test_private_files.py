@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.roles import Role
-from relations.import_models import ImportJob
+from relations.imports.models import ImportJob
 from reports.models import Report
 from tests.conftest import PASSWORD, client_for, make_user
 from tests.relations.conftest import new_candidate

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.utils.datetime import from_excel
 
-from .models import Candidate, Employer
-from .reference import LADDER_CHOICES, SBI_CHOICES
-from .validators import normalise_kvk, normalise_postcode, validate_client_reference
+from ..models import Candidate, Employer
+from ..reference import LADDER_CHOICES, SBI_CHOICES
+from ..validators import normalise_kvk, normalise_postcode, validate_client_reference
 
 YES = {"ja", "j", "yes", "y", "true", "waar", "1", "x", "wel"}
 NO = {"nee", "n", "no", "false", "onwaar", "0", "geen", "niet"}

@@ -8,8 +8,8 @@ from django.db import transaction
 
 from core.tenancy import municipality_task
 
-from . import imports
-from .import_models import ImportJob
+from . import services
+from .models import ImportJob
 
 logger = logging.getLogger(__name__)
 Status = ImportJob.Status
@@ -34,7 +34,7 @@ def validate_import(job_id: int) -> str:
     job = _claim(job_id, (Status.UPLOADED, Status.VALIDATING), Status.VALIDATING)
     if job is None:
         return "skipped"
-    return imports.validate_job(job).status
+    return services.validate_job(job).status
 
 
 @municipality_task(name="relations.run_import")
@@ -48,7 +48,7 @@ def run_import(job_id: int) -> str:
             pk=job_id)
         if job.status != Status.IMPORTING:
             return "skipped"
-        imports.import_job(job)
+        services.import_job(job)
     if job.status == Status.DONE:
-        imports.discard_file(job)
+        services.discard_file(job)
     return job.status

@@ -23,11 +23,11 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from core import outbox
 
-from . import access, import_tasks, imports, selectors
-from .import_files import ImportFileError
-from .import_forms import MappingForm, UploadForm
-from .import_models import ImportJob
-from .rules import is_coordinator
+from .. import access, selectors
+from . import services, tasks
+from .files import ImportFileError
+from .forms import MappingForm, UploadForm
+from .models import ImportJob
 
 logger = logging.getLogger(__name__)
 Status = ImportJob.Status
@@ -45,13 +45,13 @@ def _send(request: HttpRequest, task, job: ImportJob, *, ready: str, busy: str) 
     """Mark the job busy and hand it to Celery (once, however often the button is pressed).
     While the broker is unavailable the task waits in the outbox (core.outbox) and the job
     starts when Redis is back. Another failure: say so instead of failing the page."""
-    if not imports.hand_over(job, from_statuses=(ready,), to=busy):
+    if not services.hand_over(job, from_statuses=(ready,), to=busy):
         return
     try:
         outbox.send(task, job.pk)  # hand_over has committed: send now
     except Exception:
         logger.exception("could not send %s for import job %s", task.name, job.pk)
-        imports.take_back(job, ready)
+        services.take_back(job, ready)
         messages.error(request, _("The work could not be started. Try again in a moment."))
 
 
@@ -66,14 +66,14 @@ def import_start(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES) if posted else UploadForm()
     if posted and form.is_valid():
         uploaded = form.cleaned_data["file"]
-        job = imports.create_job(
+        job = services.create_job(
             user=request.user, kind=form.cleaned_data["kind"], filename=uploaded.name or "",
             data=form.data_bytes, table=form.table,
             language=getattr(request, "LANGUAGE_CODE", "nl"))
         return redirect("relations:import_mapping", pk=job.pk)
     return render(request, "relations/import_start.html", {
         "form": form, "jobs": _recent_jobs(request),
-        "show_uploader": is_coordinator(request.user)})
+        "show_uploader": request.user.has_perm("accounts.view_all_candidates")})
 
 
 @login_required
@@ -84,22 +84,22 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("The columns of this import can no longer be changed."))
         return redirect("relations:import_detail", pk=job.pk)
     try:
-        headers = imports.load_start(job).headers
+        headers = services.load_start(job).headers
     except ImportFileError as error:
         messages.error(request, error.message)
         return redirect("relations:import_start")
     posted = request.method == "POST"
     form = MappingForm(request.POST if posted else None, job=job, headers=headers)
     if posted and form.is_valid():
-        imports.set_mapping(job, form.mapping())
-        _send(request, import_tasks.validate_import, job, ready=Status.UPLOADED,
+        services.set_mapping(job, form.mapping())
+        _send(request, tasks.validate_import, job, ready=Status.UPLOADED,
               busy=Status.VALIDATING)
         return redirect("relations:import_detail", pk=job.pk)
     return render(request, "relations/import_mapping.html", {"job": job, "form": form})
 
 
 def _progress_context(job: ImportJob) -> dict:
-    done, total = imports.progress(job)
+    done, total = services.progress(job)
     return {"job": job, "done": done, "total": total,
             "percent": round(100 * done / total) if total else 0}
 
@@ -110,7 +110,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_or_404(request, pk)
     context = _progress_context(job)
     if job.status in (Status.READY, Status.INVALID):
-        context["columns"], context["rows"] = imports.preview(job)
+        context["columns"], context["rows"] = services.preview(job)
     context["row_errors"] = [e for e in job.errors if e.get("row") is not None]
     context["file_errors"] = [e for e in job.errors if e.get("row") is None]
     context["error_row_numbers"] = {e["row"] for e in context["row_errors"]}
@@ -137,7 +137,7 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_or_404(request, pk)
     if job.status == Status.READY:
-        _send(request, import_tasks.run_import, job, ready=Status.READY, busy=Status.IMPORTING)
+        _send(request, tasks.run_import, job, ready=Status.READY, busy=Status.IMPORTING)
     elif job.status == Status.DONE:
         messages.info(request, _("This file has already been imported."))
     elif not job.busy:

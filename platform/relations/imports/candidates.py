@@ -11,10 +11,9 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .import_rows import Importer, bulk_update_changed, changed_fields, snapshot
-from .models import Candidate, LadderStep
-from .rules import is_coordinator
-from .services import candidate_search_text, normalise_candidate, set_closed_at
+from ..models import Candidate, LadderStep
+from ..services import candidate_search_text, normalise_candidate, set_closed_at
+from .rows import Importer, bulk_update_changed, changed_fields, snapshot
 
 FIELDS = ["first_name", "last_name", "email", "phone", "year_of_birth", "postcode",
           "languages", "driving_licence", "hours_per_week", "travel_radius_km", "talents",
@@ -48,7 +47,7 @@ class CandidateImport(Importer):
         for candidate in candidates:
             if candidate.email:
                 self.by_email[candidate.email.upper()].append(candidate)
-        if is_coordinator(self.user):
+        if self.user.has_perm("accounts.view_all_candidates"):
             self.visible = {c.pk for c in candidates}
         else:
             shared = Candidate.shared_with.through.objects.filter(

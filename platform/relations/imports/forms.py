@@ -6,10 +6,10 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import imports
-from .import_fields import columns_for, labels_for
-from .import_files import ImportFileError, Table
-from .import_models import ImportJob
+from . import services
+from .fields import columns_for, labels_for
+from .files import ImportFileError, Table
+from .models import ImportJob
 
 
 class UploadForm(forms.Form):
@@ -32,7 +32,7 @@ class UploadForm(forms.Form):
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
         try:
-            self.data_bytes, self.table = imports.read_upload(uploaded)
+            self.data_bytes, self.table = services.read_upload(uploaded)
         except ImportFileError as error:
             raise forms.ValidationError(error.message, code="file") from None
         return uploaded
@@ -45,7 +45,7 @@ class MappingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.job = job
         labels = labels_for(job.kind)
-        choices = [("", _("(do not import)")), *imports.column_choices(headers)]
+        choices = [("", _("(do not import)")), *services.column_choices(headers)]
         for column in columns_for(job.kind):
             initial = job.mapping.get(column.name)
             self.fields[column.name] = forms.ChoiceField(

@@ -2,7 +2,7 @@
 
 - `read_upload` checks an uploaded CSV/XLSX and reads its header (or says in plain language
   why it cannot). It runs in the web request, so it reads only a bounded start of the file
-  (`import_files.sniff_table`); every row is read by the task.
+  (`files.sniff_table`); every row is read by the task.
 - `create_job` stores the file (private storage) with a guessed column mapping.
 - `validate_job` checks every row (run by the `relations.validate_import` task).
 - `import_job` imports all rows or none, inside the caller's transaction (run by the
@@ -28,10 +28,10 @@ from django.utils.translation import gettext as _
 
 from audit.services import record
 
-from .import_candidates import CandidateImport
-from .import_employers import EmployerImport
-from .import_fields import columns_for, guess_mapping, labels_for
-from .import_files import (
+from .candidates import CandidateImport
+from .employers import EmployerImport
+from .fields import columns_for, guess_mapping, labels_for
+from .files import (
     MAX_ROWS,
     MAX_UPLOAD_BYTES,
     ImportFileError,
@@ -42,8 +42,8 @@ from .import_files import (
     sniff_table,
     too_large_message,
 )
-from .import_models import ImportJob
-from .import_rows import Importer
+from .models import ImportJob
+from .rows import Importer
 
 logger = logging.getLogger(__name__)
 

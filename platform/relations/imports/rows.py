@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from .import_fields import MODELS, Column, Parser, columns_for, labels_for
-from .import_files import Table
+from .fields import MODELS, Column, Parser, columns_for, labels_for
+from .files import Table
 
 ProgressCallback = Callable[[int], None]
 PROGRESS_EVERY = 100

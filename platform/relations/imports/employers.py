@@ -12,10 +12,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .import_rows import Importer, bulk_update_changed, changed_fields, snapshot
-from .models import ContactMoment, ContactPerson, Employer
-from .services import apply_contact, employer_search_text, normalise_employer
-from .validators import normalise_kvk, validate_not_in_future
+from ..models import ContactMoment, ContactPerson, Employer
+from ..services import apply_contact, employer_search_text, normalise_employer
+from ..validators import normalise_kvk, validate_not_in_future
+from .rows import Importer, bulk_update_changed, changed_fields, snapshot
 
 FIELDS = ["name", "kvk_number", "sector", "size_class", "street_address", "postcode", "city",
           "website", "status"]

@@ -1,4 +1,10 @@
-"""Small helpers the workspace views share."""
+"""What every workspace view shares, whatever the feature: the `workspace_view` decorator (the
+`accounts.access_workspace` permission), running a service with a form's data (`submit`: its
+validation errors and a stale edit land on the form), and pagination (`paginate`,
+`query_without_page`).
+
+Services that refuse an edit made on an old version raise `StaleEdit` (optimistic locking);
+`submit` explains it on the form. The core imports no feature: only Django and `core`."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -6,18 +12,22 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Model
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import selectors
-from .forms import ContactMomentForm, DoneForm, NextActionForm
-from .services import StaleEdit, stale_edit_message
-
 PAGE_SIZE = 25
+
+
+class StaleEdit(Exception):
+    """Someone else saved the record after this edit started."""
+
+
+def stale_edit_message() -> str:
+    return _("Someone else changed this record in the meantime. Your changes were not saved "
+             "but are still in the form: compare them with the new version and save again.")
 
 
 def workspace_view(view: Callable) -> Callable:
@@ -33,31 +43,21 @@ def workspace_view(view: Callable) -> Callable:
     return wrapped
 
 
-def relation_context(request: HttpRequest, relation, **forms) -> dict:
-    """What the detail page of an employer or a candidate shows of its timeline and actions
-    (forms passed in are bound ones with errors, shown again)."""
-    return {
-        "timeline": selectors.timeline(relation),
-        "actions": selectors.open_actions(relation),
-        "moment_form": forms.get("moment_form") or ContactMomentForm(),
-        "action_form": forms.get("action_form") or NextActionForm(user=request.user),
-        "done_form": DoneForm(),
-        "today": timezone.localdate(),
-    }
-
-
-def paginate(request: HttpRequest, queryset, size: int = PAGE_SIZE):
+def paginate(request: HttpRequest, queryset, size: int = PAGE_SIZE) -> Page:
+    """The page of `queryset` named by the `pagina` parameter (the first if absent or wrong)."""
     paginator = Paginator(queryset, size)
     return paginator.get_page(request.GET.get("pagina"))
 
 
 def query_without_page(request: HttpRequest) -> str:
+    """The query string without `pagina`, for the pagination links."""
     query = request.GET.copy()
     query.pop("pagina", None)
     return query.urlencode()
 
 
-def submit(form: Form, action: Callable[[], Any], *, reload: Callable[[], Model] | None = None):
+def submit(form: Form, action: Callable[[], Any], *,
+           reload: Callable[[], Model] | None = None) -> Any:
     """Run a service with a valid form's data. Its validation errors land on the form, and a
     stale edit is explained with the record as it is now (`reload`); then None is returned
     (services return what they saved, never None)
