@@ -1,14 +1,12 @@
-"""Workspace: my day, employers, contact moments and next actions."""
+"""Workspace: employers, contact moments and next actions (my day: `alerts.my_day`)."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alerts.selectors import open_signals
 from core.workspace import paginate, query_without_page, submit, workspace_view
 
 from . import access, exports, selectors, services
@@ -17,26 +15,6 @@ from .forms import ContactMomentForm, ContactPersonForm, DoneForm, EmployerForm,
 from .models import Candidate, ContactPerson, Employer
 from .views_candidates import candidate_detail
 from .views_common import relation_context
-
-MY_DAY_SIGNALS = 10
-
-
-@workspace_view
-def my_day(request: HttpRequest) -> HttpResponse:
-    """Open actions of the user: overdue first, then today, then later."""
-    today = timezone.localdate()
-    actions = list(selectors.my_day(request.user))
-    groups = [
-        ("overdue", _("Overdue"), [a for a in actions if a.due_on < today]),
-        ("today", _("Today"), [a for a in actions if a.due_on == today]),
-        ("later", _("Later"), [a for a in actions if a.due_on > today]),
-    ]
-    # Open signals on top: one query, at most MY_DAY_SIGNALS (the rest on the signal list).
-    signals = list(open_signals(request.user)[:MY_DAY_SIGNALS + 1])
-    return render(request, "relations/my_day.html", {
-        "groups": groups, "today": today, "done_form": DoneForm(), "count": len(actions),
-        "signals": signals[:MY_DAY_SIGNALS], "more_signals": len(signals) > MY_DAY_SIGNALS})
-
 
 # --- employers -----------------------------------------------------------------------------
 

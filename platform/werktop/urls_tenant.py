@@ -4,10 +4,10 @@ from django.urls import include, path
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from alerts import my_day
 from cms import documents, seo
 from cms.caching import cached_wagtail_urls
 from core import login, media, views
-from relations import views as relation_views
 
 from .urls_common import urlpatterns as common
 
@@ -16,7 +16,7 @@ urlpatterns = [
     path("robots.txt", seo.robots_txt, name="robots_txt"),
     path("sitemap.xml", seo.sitemap, name="sitemap"),
     path("huisstijl.css", views.brand_css, name="brand_css"),
-    path("werkplek/", relation_views.my_day, name="workspace"),
+    path("werkplek/", my_day.my_day, name="workspace"),
     path("werkplek/", include("relations.urls")),
     path("werkplek/", include("matching_events.urls")),
     path("werkplek/doelen/", include("targets.urls")),
