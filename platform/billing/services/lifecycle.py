@@ -19,8 +19,8 @@ from accounts.roles import Role, users_with_role
 from accounts.services import create_user_with_role
 from core.outbox import send_after_commit
 from core.site import municipality_name, site_url
+from tenants import deletion
 from tenants.current import current_municipality
-from tenants.deletion import delete_municipality
 from tenants.models import Municipality
 
 from .. import stripe_api
@@ -190,6 +190,6 @@ def remove_cancelled_municipality(subscription: Subscription, *, confirm_name: s
                              % {"date": timezone.localtime(access.until).strftime("%d-%m-%Y")})
     if confirm_name.strip().lower() != municipality.name.lower():
         raise RemovalRefused(_("Type the municipality's name exactly to confirm."))
-    code = delete_municipality(municipality.cbs_code, actor=actor).code
+    code = deletion.delete_municipality(municipality.cbs_code, actor=actor).code
     logger.info("Removed cancelled municipality %s and all its data", code)
     return code
