@@ -191,6 +191,14 @@ def main() -> int:
           f"{len(unexplained)} without a comment naming the reason")
     for path, lineno, name, explained in inside:
         print(f"  {path}:{lineno} {name}{'' if explained else '  (no reason given)'}")
+    folders: dict[str, int] = defaultdict(int)
+    for package in PACKAGES:
+        for path in _files(package):
+            folder = str(path.parent.relative_to(ROOT))
+            folders[folder] += len(path.read_text().splitlines())
+    largest = sorted(folders.items(), key=lambda kv: -kv[1])[:5]
+    print("largest folders (their own .py files): " + ", ".join(
+        f"{folder}/ {count}" for folder, count in largest))
     print("lines per room (without migrations): " + ", ".join(
         f"{package} {count}" for package, count in sorted(lines.items(), key=lambda kv: -kv[1])
     ))
