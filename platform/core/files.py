@@ -11,17 +11,20 @@ import secrets
 import time
 from datetime import timedelta
 from pathlib import PurePosixPath
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import FileSystemStorage
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import FileResponse
 from django.http.response import HttpResponseBase
 from django.utils.deconstruct import deconstructible
 from django.utils.http import content_disposition_header
 
-from .schemas import in_municipality_schema
+from .schemas import current_schema, in_municipality_schema
+
+_Response = TypeVar("_Response", bound=HttpResponseBase)
 
 # Sent with every private file and every uploaded document: never rendered on our origin.
 DOWNLOAD_HEADERS = {
@@ -46,13 +49,13 @@ class PrivateStorage(FileSystemStorage):
     the national site and the template have no private files."""
 
     @property
-    def base_location(self) -> str:  # type: ignore[override]
+    def base_location(self) -> str:
         if not in_municipality_schema():
             raise ImproperlyConfigured("private files exist only in a municipality's schema")
-        return private_root(connection.schema_name)
+        return private_root(current_schema())
 
     @property
-    def location(self) -> str:  # type: ignore[override]
+    def location(self) -> str:
         return os.path.abspath(self.base_location)
 
     def url(self, name: str | None) -> str:
@@ -89,7 +92,7 @@ class UnguessableName:
         return hash(self.folder)
 
 
-def add_download_headers(response: HttpResponseBase) -> HttpResponseBase:
+def add_download_headers(response: _Response) -> _Response:
     """Never sniffed, never cached, sandboxed: every download (file, export, document)."""
     for header, value in DOWNLOAD_HEADERS.items():
         response[header] = value
@@ -118,7 +121,7 @@ def move_into_private_storage(apps, schema_editor, *, model: str, fields: tuple[
     if not in_municipality_schema():
         return
     manager = apps.get_model(model)._base_manager
-    public_root = os.path.join(settings.MEDIA_ROOT, connection.schema_name)
+    public_root = os.path.join(settings.MEDIA_ROOT, current_schema())
     naming = UnguessableName(folder)
     for row in manager.iterator():
         changes = {}

@@ -14,9 +14,10 @@ Private files (CVs, reports, import spreadsheets) are not under MEDIA_ROOT at al
 import re
 
 from django.conf import settings
-from django.db import connection
 from django.http import Http404, HttpRequest
 from django.views.static import serve
+
+from .schemas import current_schema
 
 # What a portal page needs from /media/: uploaded originals and their renditions.
 PUBLIC_FOLDERS = ("original_images", "images")
@@ -32,7 +33,7 @@ _NAME = re.compile(rf"[A-Za-z0-9][A-Za-z0-9_.-]{{0,200}}\.({_EXTENSIONS})",
 
 def public_media_path(schema: str, path: str) -> str | None:
     """The path relative to MEDIA_ROOT/<schema>/ when the request may be served, else None."""
-    if schema != connection.schema_name:
+    if schema != current_schema():
         return None
     folder, slash, name = path.partition("/")
     if not slash or folder not in PUBLIC_FOLDERS:
@@ -48,7 +49,7 @@ def serve_tenant_media(request: HttpRequest, schema: str, path: str):
     relative = public_media_path(schema, path)
     if relative is None:
         raise Http404
-    response = serve(request, relative, document_root=settings.MEDIA_ROOT / schema)
+    response = serve(request, relative, document_root=str(settings.MEDIA_ROOT / schema))
     response["Content-Type"] = IMAGE_TYPES[relative.rsplit(".", 1)[1].lower()]
     response["X-Content-Type-Options"] = "nosniff"
     # An image opened on its own can still not run anything on our origin.

@@ -1,11 +1,12 @@
 """Request plumbing that must know which municipality a request belongs to."""
 
 from django.conf import settings
-from django.db import connection
 from django.utils import translation
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name
 from wagtail.contrib.redirects.middleware import RedirectMiddleware
+
+from .schemas import current_schema
 
 
 class TenantMiddleware(TenantMainMiddleware):
@@ -19,7 +20,7 @@ class TenantRedirectMiddleware(RedirectMiddleware):
     exist`)."""
 
     def process_response(self, request, response):
-        if connection.schema_name == get_public_schema_name():
+        if current_schema() == get_public_schema_name():
             return response
         return super().process_response(request, response)
 

@@ -36,7 +36,7 @@ import time
 from typing import Any
 
 from celery import Task
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django_tenants.utils import get_public_schema_name, get_tenant_model, schema_context
 from kombu.exceptions import OperationalError
@@ -44,6 +44,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from .models import OutboxTask
+from .schemas import current_schema
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ def send_after_commit(task: Task | str, *args: Any, kwargs: dict[str, Any] | Non
     kwargs = dict(kwargs or {})
     _check_json(args, kwargs, options)
     name = task if isinstance(task, str) else task.name
-    schema_name = schema or connection.schema_name
+    schema_name = schema or current_schema()
 
     def after_commit() -> None:
         _send(name, list(args), kwargs, schema_name, options, dedupe=dedupe)
@@ -118,7 +119,7 @@ def send(task: Task | str, *args: Any, kwargs: dict[str, Any] | None = None,
     kwargs = dict(kwargs or {})
     _check_json(args, kwargs, options)
     name = task if isinstance(task, str) else task.name
-    return _send(name, list(args), kwargs, schema or connection.schema_name, options,
+    return _send(name, list(args), kwargs, schema or current_schema(), options,
                  dedupe=dedupe)
 
 

@@ -5,10 +5,16 @@ from django.db import connection
 from django_tenants.utils import get_public_schema_name
 
 
+def current_schema() -> str:
+    """The schema the connection is in (django-tenants' wrapper sets it; the type stubs know
+    only Django's BaseDatabaseWrapper, hence the one ignore)."""
+    return connection.schema_name  # type: ignore[attr-defined]
+
+
 def in_municipality_schema() -> bool:
     """A municipality's schema: not the public schema (national site), not the template.
     By name: demo data, tests and tasks may switch schemas without a tenant object."""
-    return connection.schema_name not in (get_public_schema_name(),
+    return current_schema() not in (get_public_schema_name(),
                                           settings.TENANT_BASE_SCHEMA)
 
 

@@ -3,7 +3,8 @@
 import platform
 
 from celery import shared_task
-from django.db import connection
+
+from .schemas import current_schema
 
 
 @shared_task(name="werktop.describe_worker")
@@ -11,7 +12,7 @@ def describe_worker() -> dict[str, str]:
     """Where and how a task runs: the schema it was sent from and the `platform` module it
     sees (the standard library, never our platform/ folder). Used by the tests."""
     return {
-        "schema": connection.schema_name,
+        "schema": current_schema(),
         "platform_module": platform.__file__ or "",
         "system": platform.system(),
     }
