@@ -2,9 +2,11 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 MANAGE := $(PY) manage.py
+# Markers (pyproject.toml) that make test-fast leaves out; tests/conftest.py marks whole folders.
+FAST := not e2e and not faults and not slow and not benchmark
 I18N_IGNORE := --ignore=.venv --ignore=.tools --ignore=node_modules --ignore=.local --ignore=infra
 
-.PHONY: install system-deps services stop migrate demo run test bench lint structure vendor-css messages image
+.PHONY: install system-deps services stop migrate demo run test test-fast bench lint structure vendor-css messages image
 
 install:  ## virtual environment with the locked dependencies
 	@infra/dev/install.sh >/dev/null
@@ -33,6 +35,9 @@ run: demo  ## the platform with demo data on http://localhost:8000/
 test: system-deps services  ## the whole test suite
 	@DJANGO_SETTINGS_MODULE=werktop.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
+test-fast: services  ## the quick loop: the suite without browsers, fault drills and slow groups
+	@DJANGO_SETTINGS_MODULE=werktop.settings.test $(PY) -m pytest -m "$(FAST)" $(PYTEST_ARGS)
+
 bench: services  ## provisioning, migration, list/import, portal, registration, table-plan, report, ministry, billing and 10-minute mixed-load benchmarks (figures for this machine)
 	@DJANGO_SETTINGS_MODULE=werktop.settings.test $(PY) tests/benchmarks/bench_provisioning.py
 	@DJANGO_SETTINGS_MODULE=werktop.settings.test $(PY) tests/benchmarks/bench_relations.py
@@ -46,10 +51,11 @@ bench: services  ## provisioning, migration, list/import, portal, registration, 
 	@DJANGO_SETTINGS_MODULE=werktop.settings.test $(PY) tests/benchmarks/bench_migrate_platform.py
 	@$(PY) tests/benchmarks/bench_load.py
 
-lint: install  ## ruff, bandit (no finding of medium or high severity), the layer order (import-linter)
+lint: install  ## ruff, bandit (no finding of medium or high severity), the layer order (import-linter), mypy against its baseline
 	@.venv/bin/ruff check .
 	@.venv/bin/bandit -q -r platform tenants cms matching_events -x '*/migrations/*' --severity-level medium
 	@.venv/bin/lint-imports --no-cache
+	@$(PY) infra/dev/mypy_check.py
 
 structure: install  ## arrows against the layer order, import cycles, imports inside functions, lines per room
 	@$(PY) infra/dev/structure.py

@@ -120,3 +120,15 @@ def query_budget(limit: int) -> Iterator[None]:
     queries = [q["sql"] for q in captured.captured_queries
                if not q["sql"].startswith("SET search_path")]
     assert len(queries) <= limit, f"{len(queries)} queries:\n" + "\n".join(queries)
+
+
+# Every test in these folders carries the folder's marker (pyproject.toml), also the files added
+# later; `make test-fast` leaves them out, and the files that set `pytestmark = pytest.mark.slow`.
+FOLDER_MARKERS = {"tests/e2e": "e2e", "tests/faults": "faults"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        folder = "/".join(item.nodeid.split("/")[:2])
+        if folder in FOLDER_MARKERS:
+            item.add_marker(FOLDER_MARKERS[folder])

@@ -23,6 +23,9 @@ from tenants import migration_plan
 from tenants.models import Municipality
 from tenants.services import provision_municipality, template_schema_name
 
+# Every schema migrated, for real, in each test: left out by make test-fast.
+pytestmark = pytest.mark.slow
+
 AA_EN_HUNZE, AALSMEER = "GM1680", "GM0358"  # used by no other test
 # A small tenant migration that can go back and forth on an empty schema (a constraint).
 TENANT_APP, TENANT_PREVIOUS = "matching_events", "0002_portal_accounts"

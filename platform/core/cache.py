@@ -102,61 +102,53 @@ class FaultTolerantRedisCache(RedisCache):
     # --- reads: a miss ------------------------------------------------------------------
 
     def get(self, key: str, default: Any = None, version: int | None = None) -> Any:
-        parent = super()
-        return self._call(lambda: parent.get(key, default, version), lambda: default)
+        return self._call(lambda: RedisCache.get(self, key, default, version), lambda: default)
 
     def get_many(self, keys: Iterable[str], version: int | None = None) -> dict[str, Any]:
-        parent, keys = super(), list(keys)
-        return self._call(lambda: parent.get_many(keys, version), dict)
+        keys = list(keys)
+        return self._call(lambda: RedisCache.get_many(self, keys, version), dict)
 
     def has_key(self, key: str, version: int | None = None) -> bool:
-        parent = super()
-        return self._call(lambda: parent.has_key(key, version), lambda: False)
+        return self._call(lambda: RedisCache.has_key(self, key, version), lambda: False)
 
     # --- writes: dropped ----------------------------------------------------------------
 
     def add(self, key: str, value: Any, timeout: Any = DEFAULT_TIMEOUT,
             version: int | None = None) -> bool:
         """True when stored, and True when Redis is down: see the module's notes (fail open)."""
-        parent = super()
-        return self._call(lambda: parent.add(key, value, timeout, version), lambda: True)
+        return self._call(lambda: RedisCache.add(self, key, value, timeout, version),
+                          lambda: True)
 
     def set(self, key: str, value: Any, timeout: Any = DEFAULT_TIMEOUT,
             version: int | None = None) -> None:
-        parent = super()
-        self._call(lambda: parent.set(key, value, timeout, version), lambda: None)
+        self._call(lambda: RedisCache.set(self, key, value, timeout, version), lambda: None)
 
     def set_many(self, data: dict[str, Any], timeout: Any = DEFAULT_TIMEOUT,
                  version: int | None = None) -> list[str]:
         """The keys that failed: all of them while Redis is down."""
-        parent = super()
-        return self._call(lambda: parent.set_many(data, timeout, version), lambda: list(data))
+        return self._call(lambda: RedisCache.set_many(self, data, timeout, version),
+                          lambda: list(data))
 
     def touch(self, key: str, timeout: Any = DEFAULT_TIMEOUT,
               version: int | None = None) -> bool:
-        parent = super()
-        return self._call(lambda: parent.touch(key, timeout, version), lambda: False)
+        return self._call(lambda: RedisCache.touch(self, key, timeout, version), lambda: False)
 
     def delete(self, key: str, version: int | None = None) -> bool:
-        parent = super()
-        return self._call(lambda: parent.delete(key, version), lambda: False)
+        return self._call(lambda: RedisCache.delete(self, key, version), lambda: False)
 
     def delete_many(self, keys: Iterable[str], version: int | None = None) -> None:
-        parent, keys = super(), list(keys)
-        self._call(lambda: parent.delete_many(keys, version), lambda: None)
+        keys = list(keys)
+        self._call(lambda: RedisCache.delete_many(self, keys, version), lambda: None)
 
     def clear(self) -> bool:
-        parent = super()
-        return self._call(parent.clear, lambda: False)
+        return self._call(lambda: RedisCache.clear(self), lambda: False)
 
     def incr(self, key: str, delta: int = 1, version: int | None = None) -> int:
         """Raises ValueError (Django's "key not found") while Redis is down."""
-        parent = super()
-
         def unavailable() -> int:
             raise ValueError("the cache is unavailable")
 
-        return self._call(lambda: parent.incr(key, delta, version), unavailable)
+        return self._call(lambda: RedisCache.incr(self, key, delta, version), unavailable)
 
 
 def reset_circuits() -> None:

@@ -11,6 +11,7 @@ import secrets
 import time
 from datetime import timedelta
 from pathlib import PurePosixPath
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -22,6 +23,8 @@ from django.utils.deconstruct import deconstructible
 from django.utils.http import content_disposition_header
 
 from .schemas import current_schema, in_municipality_schema
+
+_Response = TypeVar("_Response", bound=HttpResponseBase)
 
 # Sent with every private file and every uploaded document: never rendered on our origin.
 DOWNLOAD_HEADERS = {
@@ -46,13 +49,13 @@ class PrivateStorage(FileSystemStorage):
     the national site and the template have no private files."""
 
     @property
-    def base_location(self) -> str:  # type: ignore[override]
+    def base_location(self) -> str:
         if not in_municipality_schema():
             raise ImproperlyConfigured("private files exist only in a municipality's schema")
         return private_root(current_schema())
 
     @property
-    def location(self) -> str:  # type: ignore[override]
+    def location(self) -> str:
         return os.path.abspath(self.base_location)
 
     def url(self, name: str | None) -> str:
@@ -89,7 +92,7 @@ class UnguessableName:
         return hash(self.folder)
 
 
-def add_download_headers(response: HttpResponseBase) -> HttpResponseBase:
+def add_download_headers(response: _Response) -> _Response:
     """Never sniffed, never cached, sandboxed: every download (file, export, document)."""
     for header, value in DOWNLOAD_HEADERS.items():
         response[header] = value

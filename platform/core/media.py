@@ -49,7 +49,7 @@ def serve_tenant_media(request: HttpRequest, schema: str, path: str):
     relative = public_media_path(schema, path)
     if relative is None:
         raise Http404
-    response = serve(request, relative, document_root=settings.MEDIA_ROOT / schema)
+    response = serve(request, relative, document_root=str(settings.MEDIA_ROOT / schema))
     response["Content-Type"] = IMAGE_TYPES[relative.rsplit(".", 1)[1].lower()]
     response["X-Content-Type-Options"] = "nosniff"
     # An image opened on its own can still not run anything on our origin.

@@ -10,8 +10,9 @@ def current_schema() -> str:
     """The schema of this thread's database connection: set per request by the tenant
     middleware, per task by tenant-schemas-celery, by `schema_context` in commands and tests.
     No query. (core.logging and core.sentry read `connection.schema_name` themselves: they are
-    imported before the settings exist, and this module needs them at import.)"""
-    return connection.schema_name
+    imported before the settings exist, and this module needs them at import.) The type stubs
+    know only Django's BaseDatabaseWrapper, hence the one ignore."""
+    return connection.schema_name  # type: ignore[attr-defined]
 
 
 def in_municipality_schema() -> bool:

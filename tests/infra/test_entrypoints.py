@@ -25,6 +25,9 @@ import psycopg
 import pytest
 import redis
 
+# A real migrate of an empty database and real processes: left out by make test-fast.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 ENTRYPOINT = ROOT / "infra" / "docker" / "entrypoint.sh"
 GUNICORN_CONF = ROOT / "infra" / "docker" / "gunicorn.conf.py"

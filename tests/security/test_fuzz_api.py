@@ -36,7 +36,8 @@ from tests.ministry.conftest import analyst, zoetermeer_data  # noqa: F401  (fix
 from tests.relations.conftest import alice, bob, logged_in, new_candidate, new_employer  # noqa: F401
 from tests.security.conftest import fuzz_examples
 
-pytestmark = pytest.mark.django_db
+# Fuzzing (many generated requests per test): left out by make test-fast.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
 PROBLEM = "application/problem+json"

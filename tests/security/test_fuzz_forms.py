@@ -50,7 +50,8 @@ from tests.matching_events.conftest import confirmed_registration, new_meetup
 from tests.relations.conftest import alice, logged_in, new_candidate, new_employer  # noqa: F401
 from tests.security.conftest import fuzz_examples
 
-pytestmark = pytest.mark.django_db
+# Fuzzing (many generated requests per test): left out by make test-fast.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 # --- strategies -----------------------------------------------------------------------------
 
