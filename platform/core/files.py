@@ -11,8 +11,9 @@ import secrets
 import time
 from datetime import timedelta
 from pathlib import PurePosixPath
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import FileSystemStorage
@@ -163,3 +164,36 @@ def stored_names(folder: str, *, older_than: timedelta) -> list[str]:
     cutoff = time.time() - older_than.total_seconds()
     names = [f"{folder}/{name}" for name in files]
     return [name for name in names if os.path.getmtime(private_storage.path(name)) < cutoff]
+
+
+class _DownloadLink:
+    """What the file widget's template shows of the current file: `.url` is the checked
+    download view, `str()` a plain label (the stored name is unguessable and means nothing)."""
+
+    def __init__(self, url: str, label: object) -> None:
+        self.url = url
+        self._label = label
+
+    def __str__(self) -> str:
+        return str(self._label)
+
+
+class PrivateFileInput(forms.ClearableFileInput):
+    """The file input of a private file field. Django's widget links the current file to its
+    storage URL, which private files do not have (`PrivateStorage.url` raises): this one links
+    to `download_url`, the view that checks permission for this object."""
+
+    def __init__(self, *args: object, download_url: str = "", label: object = "",
+                 **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.download_url = download_url
+        self.label = label
+
+    def is_initial(self, value: object) -> bool:
+        """A stored file (Django asks for its URL, which a private file does not have)."""
+        return bool(value and getattr(value, "name", ""))
+
+    def format_value(self, value: Any) -> Any:  # a stand-in for Django's FieldFile
+        if self.is_initial(value):
+            return _DownloadLink(self.download_url, self.label)
+        return None

@@ -2,8 +2,11 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.files import PrivateFileInput
 
 from .models import Candidate, ContactMoment, ContactPerson, Employer, NextAction, Weekday
 from .reference import LADDER_CHOICES, SBI_CHOICES, ZRM_DOMAIN_CHOICES, ZRM_LEVEL_CHOICES
@@ -101,6 +104,14 @@ class CandidateForm(VersionedForm):
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
             "year_of_birth": forms.NumberInput(attrs={"inputmode": "numeric"}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The CV is a private file: the current one links to the view that checks permission.
+        download = (reverse("relations:cv_download", args=[self.instance.pk])
+                    if self.instance.pk else "")
+        self.fields["cv"].widget = PrivateFileInput(download_url=download,
+                                                    label=_("Download CV"))
 
     def clean_postcode(self) -> str:
         return normalise_postcode(self.cleaned_data["postcode"])
