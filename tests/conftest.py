@@ -125,10 +125,27 @@ def query_budget(limit: int) -> Iterator[None]:
 # Every test in these folders carries the folder's marker (pyproject.toml), also the files added
 # later; `make test-fast` leaves them out, and the files that set `pytestmark = pytest.mark.slow`.
 FOLDER_MARKERS = {"tests/e2e": "e2e", "tests/faults": "faults"}
+# Whole-site sweeps and real processes: each takes seconds (the slowest in `--durations`);
+# `make test` runs them, the quick loop does not.
+SLOW_FILES = {
+    "tests/security/test_tenant_isolation_suite.py",  # every URL pattern of two municipalities
+    "tests/security/test_headers.py",  # every page of both sites
+    "tests/security/test_one_login.py",  # a password POSTed to every URL pattern
+    "tests/security/test_private_files.py",  # hypothesis over request paths
+    "tests/security/test_exit.py",  # a full export and deletion
+    "tests/security/test_backup.py",  # pg_dump and a restore
+    "tests/matching_events/test_meetup_visibility.py",  # every meetup page for every role
+    "tests/infra/test_sentry.py",  # a real Sentry envelope round trip
+    "tests/infra/test_deploy_check.py",  # manage.py check --deploy in a subprocess
+    "tests/test_settings.py",  # production settings started in subprocesses
+}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        folder = "/".join(item.nodeid.split("/")[:2])
+        path = item.nodeid.split("::")[0]
+        folder = "/".join(path.split("/")[:2])
         if folder in FOLDER_MARKERS:
             item.add_marker(FOLDER_MARKERS[folder])
+        if path in SLOW_FILES:
+            item.add_marker("slow")
