@@ -10,6 +10,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -70,12 +71,17 @@ class HomePage(Page):
         overview_type = ContentType.objects.get_for_model(MeetupIndexPage)
         pages = list(Page.objects.live().filter(Q(pk__in=ids) | Q(content_type=overview_type)))
         by_id = {p.pk: p for p in pages}
-        context["cta_urls"] = {
+        context["info_urls"] = {
             name: by_id[pk].get_url(request) if pk in by_id else None
             for name, pk in (("employer", self.employer_page_id),
                              ("candidate", self.candidate_page_id))}
         overview = next((p for p in pages if p.content_type_id == overview_type.pk), None)
         context["meetups_url"] = overview.get_url(request) if overview else None
+        # Each call to action reaches its form or list in one click: the employer sign-up
+        # form, the list of meetups (else the information page the editor chose).
+        context["cta_urls"] = {
+            "employer": reverse("employer_signup"),
+            "candidate": context["meetups_url"] or context["info_urls"]["candidate"]}
         context["upcoming"] = list(meetup_pages.upcoming_meetups()[:3]) if overview else []
         return context
 
