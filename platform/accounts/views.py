@@ -49,5 +49,3 @@ workspace = _role_page("accounts.access_workspace", gettext_lazy("Workspace"), g
 ministry_dashboard = _role_page(
     "accounts.view_ministry_dashboard", gettext_lazy("Ministry dashboard"), gettext_lazy(
         "Here you will compare the results of the participating municipalities."))
-operator_home = _role_page("accounts.operate_platform", gettext_lazy("Platform management"),
-                           gettext_lazy("Here you will manage municipalities and subscriptions."))

@@ -149,9 +149,15 @@ def _publish(name: str, args: list[Any], kwargs: dict[str, Any], schema_name: st
         call["args"] = args
     if kwargs:
         call["kwargs"] = kwargs
-    with schema_context(schema_name):
+    task = app.tasks.get(name)
+    if task is None:
+        # Services send tasks by name (a service never imports its app's tasks module): the
+        # first such send in a process registers every task module, as a worker does, so the
+        # task is applied as itself (eagerly in tests, with its options) and not only by name.
+        app.loader.import_default_modules()
         task = app.tasks.get(name)
-        if task is None:  # not imported in this process: send it by name
+    with schema_context(schema_name):
+        if task is None:  # not one of ours: send it by name
             app.send_task(name, **call)
         else:
             task.apply_async(**call)

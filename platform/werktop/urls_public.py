@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from accounts import views as account_views
+from billing import views_operator
 from cms import seo
 from ministry import views as ministry_views
 from tenants import views as tenant_views
@@ -15,7 +15,7 @@ urlpatterns = [
     path("ministerie/", ministry_views.dashboard, name="ministry_dashboard"),
     path("ministerie/", include("ministry.urls")),
     path("api/v1/", include("ministry.api_urls")),
-    path("beheer/", account_views.operator_home, name="operator_home"),
+    path("beheer/", views_operator.operator_home, name="operator_home"),
     path("", include("billing.urls")),
     *common,
 ]
