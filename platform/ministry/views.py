@@ -15,9 +15,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 
 from tenants.models import Municipality
@@ -72,10 +71,10 @@ def trend_chart(weeks: list[dict[str, Any]], series: tuple[str, ...]) -> dict[st
             "baseline": CHART_HEIGHT - CHART_PAD, "pad": CHART_PAD}
 
 
-SORT_OPTIONS = [("name", _lazy("name")), ("province", _lazy("province")),
-                ("-employer_contacts", _lazy("share of employer contacts target")),
-                ("-regular_jobs", _lazy("share of regular jobs target")),
-                ("-work_experience_places", _lazy("share of work-experience target"))]
+SORT_OPTIONS = [("name", gettext_lazy("name")), ("province", gettext_lazy("province")),
+                ("-employer_contacts", gettext_lazy("share of employer contacts target")),
+                ("-regular_jobs", gettext_lazy("share of regular jobs target")),
+                ("-work_experience_places", gettext_lazy("share of work-experience target"))]
 
 
 def figures_section(rows: list[figures.Row], province: str, sort: str) -> dict[str, Any]:
