@@ -69,6 +69,7 @@ def test_a_relationship_managers_day_on_a_phone(web_server, committed, committed
                 page.get_by_role("button", name="Contactmoment opslaan").click()
                 expect(page.get_by_text("Kennismaking, open voor gesprek")).to_be_visible()
 
+                page.get_by_text("Menu", exact=True).click()  # folded on a phone
                 page.get_by_role("link", name="Werkgevers", exact=True).click()
                 page.get_by_role("textbox", name="Zoeken").fill("zwaan")
                 # htmx swaps the results without a page load; the URL follows.
@@ -79,6 +80,7 @@ def test_a_relationship_managers_day_on_a_phone(web_server, committed, committed
                 expect(page.get_by_text("Geen werkgevers gevonden")).to_be_visible()
                 assert_accessible(page)
 
+                page.get_by_text("Menu", exact=True).click()  # folded on a phone
                 page.get_by_role("link", name="Kandidaten", exact=True).click()
                 assert_accessible(page)
                 page.get_by_role("link", name="Bouzid, Samira").click()
