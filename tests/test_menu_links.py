@@ -8,8 +8,9 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from accounts.roles import Role
-from tests.conftest import PASSWORD, client_for, make_user
+from tests.conftest import make_user
 from tests.matching_events.conftest import new_meetup
+from tests.relations.conftest import logged_in
 
 NAV = re.compile(r"<nav\b[^>]*>(.*?)</nav>", re.S)
 HREF = re.compile(r'<a\b[^>]*href="(/[^"#?]*)(?:\?[^"]*)?"')
@@ -28,10 +29,7 @@ EXPECTED = {
 
 def _login(municipality, role, email):
     user = make_user(municipality, role, email)
-    client = client_for(municipality)
-    assert client.post("/account/login/", {"login": email, "password": PASSWORD}
-                       ).status_code == 302
-    return user, client
+    return user, logged_in(municipality, user)
 
 
 def _menu_links(html: str) -> set[str]:

@@ -3,15 +3,12 @@ the subscriptions page lists every participating municipality, also those withou
 subscription (it said "Nog geen abonnementen" while three ran)."""
 
 from accounts.roles import Role
-from tests.conftest import PASSWORD, client_for, make_user
+from tests.conftest import make_user
+from tests.relations.conftest import logged_in
 
 
 def _operator(national):
-    operator = make_user(national, Role.OPERATOR, "ops-start@werktop.example")
-    client = client_for(national)
-    assert client.post("/account/login/", {"login": operator.email,
-                                           "password": PASSWORD}).status_code == 302
-    return client
+    return logged_in(national, make_user(national, Role.OPERATOR, "ops-start@werktop.example"))
 
 
 def test_the_operators_start_page_links_to_subscriptions_and_the_ministry_view(national):

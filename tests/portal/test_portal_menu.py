@@ -4,7 +4,8 @@ from the menu of every page, the portal's home page included."""
 import pytest
 
 from accounts.roles import Role
-from tests.conftest import PASSWORD, client_for, make_user
+from tests.conftest import make_user
+from tests.relations.conftest import logged_in
 
 
 @pytest.mark.parametrize(("role", "link", "text"), [
@@ -12,10 +13,8 @@ from tests.conftest import PASSWORD, client_for, make_user
     (Role.CANDIDATE, "/mijn-bijeenkomsten/", "Mijn bijeenkomsten"),
 ])
 def test_the_portal_menu_leads_to_the_own_page(zoetermeer, role, link, text):
-    user = make_user(zoetermeer, role, f"menu-{role.value}@zoetermeer.example")
-    client = client_for(zoetermeer)
-    assert client.post("/account/login/", {"login": user.email,
-                                           "password": PASSWORD}).status_code == 302
+    client = logged_in(zoetermeer, make_user(zoetermeer, role,
+                                             f"menu-{role.value}@zoetermeer.example"))
     for path in ("/", "/bijeenkomsten/"):
         html = client.get(path).content.decode()
         assert f'<a href="{link}">{text}</a>' in html, path
