@@ -9,6 +9,6 @@ class TenantsConfig(AppConfig):
         # Imported here, not at the top: models need the app registry (Django app loading).
         from core.site import register_name_source
 
-        from .models import official_name
+        from .current import official_name
 
         register_name_source(official_name, official=True)

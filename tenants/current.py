@@ -20,3 +20,10 @@ def current_municipality_name() -> str:
     worker's, `tenant_context`), or the schema name when it has none (`schema_context`).
     No query."""
     return str(getattr(getattr(connection, "tenant", None), "name", "") or current_schema())
+
+
+def official_name() -> str | None:
+    """The official name of the current municipality, or None (the template, the national
+    site): the name source `core.site` uses when the portal shows no display name."""
+    return Municipality.objects.filter(schema_name=current_schema()).values_list(
+        "name", flat=True).first()

@@ -10,8 +10,6 @@ from django_tenants.clone import CloneSchema
 from django_tenants.models import DomainMixin, TenantMixin
 from django_tenants.utils import get_creation_fakes_migrations, schema_exists
 
-from core.schemas import current_schema
-
 from .cbs import validate_cbs_code
 
 DEFAULT_EMPLOYER_CONTACTS = 70
@@ -132,10 +130,3 @@ class Domain(DomainMixin):
 
     def __str__(self) -> str:
         return self.domain
-
-
-
-def official_name() -> str | None:
-    """The official name of the municipality whose schema is current, for `core.site`."""
-    return Municipality.objects.filter(schema_name=current_schema()).values_list(
-        "name", flat=True).first()

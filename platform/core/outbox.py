@@ -35,7 +35,7 @@ import threading
 import time
 from typing import Any
 
-from celery import Task
+from celery import Task, current_app
 from django.db import transaction
 from django.db.models import F
 from django_tenants.utils import get_public_schema_name, get_tenant_model, schema_context
@@ -137,24 +137,28 @@ def _send(name: str, args: list[Any], kwargs: dict[str, Any], schema_name: str,
     return False
 
 
+# Set once every task module of the project is registered in this process (see `_publish`).
+_task_modules_imported = threading.Event()
+
+
 def _publish(name: str, args: list[Any], kwargs: dict[str, Any], schema_name: str,
              options: dict[str, Any]) -> None:
     """apply_async from inside `schema_name`, so tenant-schemas-celery stamps that schema.
     Only what is given is passed on (a task without arguments is sent as `apply_async(
     **options)`, as the call sites always did)."""
-    from celery import current_app as app  # the project's Celery app (werktop.celery)
-
+    app = current_app  # the project's Celery app (werktop.celery)
     call = dict(options)
     if args:
         call["args"] = args
     if kwargs:
         call["kwargs"] = kwargs
     task = app.tasks.get(name)
-    if task is None:
+    if task is None and not _task_modules_imported.is_set():
         # Services send tasks by name (a service never imports its app's tasks module): the
         # first such send in a process registers every task module, as a worker does, so the
         # task is applied as itself (eagerly in tests, with its options) and not only by name.
         app.loader.import_default_modules()
+        _task_modules_imported.set()
         task = app.tasks.get(name)
     with schema_context(schema_name):
         if task is None:  # not one of ours: send it by name
@@ -190,9 +194,8 @@ def relay(*, batch_size: int = RELAY_BATCH) -> int:
     """Send the stored tasks, oldest first, deleting each row sent (in the same transaction
     as its lock). Stops at the first broker error: that row keeps its place and counts the
     attempt. Rows of a schema that no longer exists are dropped. The number sent."""
-    from celery import current_app as app  # the project's Celery app (werktop.celery)
-
-    app.loader.import_default_modules()  # every task registered, also in manage.py
+    current_app.loader.import_default_modules()  # every task registered, also in manage.py
+    _task_modules_imported.set()
     sent = 0
     with schema_context(get_public_schema_name()):
         while True:

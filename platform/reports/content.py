@@ -144,9 +144,8 @@ def _placements(week: tuple[date, date], to_date: tuple[date, date] | None) -> l
     return figures
 
 
-def open_signals() -> list[tuple[str, int]] | None:
-    """Open signals (not dismissed, not resolved) per kind, every kind listed; None while the
-    signals app is not there."""
+def open_signals() -> list[tuple[str, int]]:
+    """Open signals (not dismissed, not resolved) per kind, every kind listed."""
     labels = dict(Signal.Kind.choices)
     return [(str(labels.get(kind, kind)), count)
             for kind, count in open_signal_counts().items()]
